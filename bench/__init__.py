@@ -1,0 +1,1 @@
+"""Benchmark suite: ``python bench/run.py``; workloads importable as ``bench.workloads``."""

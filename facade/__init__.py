@@ -1,0 +1,65 @@
+"""facade: PyTorch's imperative autograd API on JAX.
+
+    import facade as torch
+
+Ops record a lazy graph; observing a value or calling backward() runs one cached,
+jitted XLA program for the unevaluated part of the graph.
+"""
+from __future__ import annotations
+
+from . import _ops  # noqa: F401  (declares the op table)
+from ._dtype import (bfloat16, complex64, complex128, dtype, finfo, float16, float32, float64,
+                     get_default_dtype, iinfo, int8, int16, int32, int64, promote_types,
+                     set_default_dtype, uint8)
+from ._dtype import bool_ as bool  # noqa: A001
+from ._format import set_printoptions
+from ._ops.table import FUNCTIONS as _FUNCTIONS
+from ._tensor import Size, Tensor, _install_methods, device, tensor
+from ._factory import (Generator, arange, as_tensor, default_generator, empty, empty_like, eye,
+                       from_numpy, full, full_like, initial_seed, linspace, manual_seed, ones,
+                       ones_like, rand, rand_like, randint, randint_like, randn, randn_like,
+                       randperm, seed, zeros, zeros_like)
+from . import autograd, debug, nn
+from .autograd import (enable_grad, inference_mode, is_grad_enabled, is_inference_mode_enabled,
+                       no_grad, set_grad_enabled)
+
+_install_methods()
+globals().update({k: v for k, v in _FUNCTIONS.items() if k not in globals()})
+
+half, float, double = float16, float32, float64  # noqa: A001
+short, int, long = int16, int32, int64  # noqa: A001
+cfloat, cdouble = complex64, complex128
+__version__ = "0.1.0"
+
+
+def is_tensor(obj):
+    return isinstance(obj, Tensor)
+
+
+def numel(input):
+    return input.numel()
+
+
+def is_floating_point(input):
+    return input.is_floating_point()
+
+
+def result_type(tensor1, tensor2):
+    from ._ops.table import promoted
+    nodes = [t._base_sync() if isinstance(t, Tensor) else t for t in (tensor1, tensor2)]
+    return promoted(nodes)
+
+
+def can_cast(from_, to):
+    from ._tensor import _can_cast
+    return _can_cast(from_, to)
+
+
+def broadcast_shapes(*shapes):
+    from ._ops.table import broadcast_shapes as b
+    return Size(b(*[(s,) if isinstance(s, builtins_int) else tuple(s) for s in shapes]))
+
+
+import builtins as _builtins  # noqa: E402
+
+builtins_int = _builtins.int

@@ -1,0 +1,314 @@
+"""The ONLY place a lazy graph becomes a pure function, and the cache of compiled programs.
+
+A walk over the graph yields a structural key: one entry per slot, in topological order:
+  int sig            a concrete input array of that aval (sig of (None, (), shape, dtype))
+  'f' / 'i'          a Python float / int scalar argument (packed into one host array each)
+  (sig, *in_slots)   an op applied to earlier slots
+The key fully determines the program, so `build` needs nothing else: programs are cached by
+key, and input data and scalars are arguments, never baked-in constants.
+"""
+from __future__ import annotations
+
+import collections
+import threading
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+
+from ._graph import SIGS, Node, intern_sig
+
+# ------------------------------------------------------------------ counters
+_counters = collections.Counter()
+
+
+def counters() -> dict:
+    """compiles: programs built; calls: compiled-program invocations; cache_hits: reuses."""
+    return {"compiles": _counters["compiles"], "calls": _counters["calls"],
+            "cache_hits": _counters["cache_hits"]}
+
+
+def reset_counters():
+    _counters.clear()
+
+
+# ------------------------------------------------------------------ the walk
+_CONST_SIGS: dict = {}
+
+
+def _input_sig(n):
+    k = (n.shape, n.dtype)
+    s = _CONST_SIGS.get(k)
+    if s is None:
+        s = _CONST_SIGS[k] = intern_sig(None, (), n.shape, n.dtype, None)
+    return s
+
+
+class Walk:
+    """Collects the key, the input arrays and scalars of the subgraph below some roots.
+
+    mode 'value': any node with a value is an input.
+    mode 'grad':  nodes in the autograd graph are traced through even if realized,
+                  so the vjp reaches the leaves.
+    mode 'graph': the autograd subgraph only; everything outside it (and every leaf)
+                  is an input node (used for create_graph, where the program is itself
+                  recorded as an op).
+    """
+
+    __slots__ = ("mode", "slot", "key", "nodes", "arrays", "fs", "is_", "leaves", "hooked",
+                 "input_nodes", "stop")
+
+    def __init__(self, mode):
+        self.mode = mode
+        self.stop = None     # ids of nodes to treat as inputs whatever their state
+        self.slot = {}
+        self.key = []
+        self.nodes = []      # per slot: Node, or None for a scalar
+        self.arrays = []
+        self.fs = []
+        self.is_ = []
+        self.leaves = []     # slots of requires-grad leaves met (grad/graph modes)
+        self.hooked = []     # slots of non-leaf nodes carrying hooks / retain_grad
+        self.input_nodes = []  # nodes (or scalars) feeding the program, in argument order
+
+    def _terminal(self, n):
+        if self.stop is not None and id(n) in self.stop:
+            return True
+        mode = self.mode
+        if mode == "value":
+            return n.value is not None
+        if mode == "grad":
+            return n.value is not None and (not n.requires_grad or n.op is LEAF)
+        return not n.requires_grad or n.op is LEAF
+
+    def add(self, root) -> int:
+        slot = self.slot
+        s = slot.get(id(root))
+        if s is not None:
+            return s
+        key, nodes = self.key, self.nodes
+        grad_mode = self.mode != "value"
+        stack = [root]
+        while stack:
+            n = stack[-1]
+            if id(n) in slot:
+                stack.pop()
+                continue
+            if self._terminal(n):
+                stack.pop()
+                slot[id(n)] = len(key)
+                if n.op is LEAF and n.requires_grad:
+                    self.leaves.append(len(key))
+                key.append(_input_sig(n))
+                nodes.append(n)
+                if self.mode == "graph":
+                    self.input_nodes.append(n)
+                else:
+                    self.arrays.append(n.value)
+                continue
+            pending = False
+            for x in n.inputs:
+                if x.__class__ is Node and id(x) not in slot:
+                    stack.append(x)
+                    pending = True
+            if pending:
+                continue
+            stack.pop()
+            if n.op is LEAF:
+                self.leaves.append(len(key))
+            elif grad_mode and n.requires_grad:
+                if n.freed and n.op.saves:
+                    raise RuntimeError(SECOND_BACKWARD)
+                if n.meta is not None:
+                    self.hooked.append(len(key))
+            refs = [n.sig]
+            for x in n.inputs:
+                if x.__class__ is Node:
+                    refs.append(slot[id(x)])
+                else:
+                    refs.append(len(key))
+                    if x.__class__ is float:
+                        key.append("f")
+                        self.fs.append(x)
+                    else:
+                        key.append("i")
+                        self.is_.append(int(x))
+                    nodes.append(None)
+                    if self.mode == "graph":
+                        self.input_nodes.append(x)
+            slot[id(n)] = len(key)
+            key.append(tuple(refs))
+            nodes.append(n)
+        return slot[id(root)]
+
+    def scalar_args(self):
+        fs = np.array(self.fs, np.float64) if self.fs else _EMPTY_F
+        is_ = np.array(self.is_, np.int64) if self.is_ else _EMPTY_I
+        return fs, is_
+
+
+_EMPTY_F = np.zeros(0, np.float64)
+_EMPTY_I = np.zeros(0, np.int64)
+
+SECOND_BACKWARD = (
+    "Trying to backward through the graph a second time (or directly access saved tensors "
+    "after they have already been freed). Saved intermediate values of the graph are freed "
+    "when you call .backward() or autograd.grad(). Specify retain_graph=True if you need to "
+    "backward through the graph a second time or if you need to access saved tensors after "
+    "calling backward.")
+
+# the leaf op is declared here because the walk must recognise it
+from ._ops.core import LEAF  # noqa: E402
+
+
+# ------------------------------------------------------------------ key -> function
+def evaluate(key, arrays, fs, is_, override=None):
+    """Run the graph described by `key` on JAX values (traced or concrete).
+
+    override: {slot: fn(value) -> value}, applied right after a slot is computed; the vjp
+    uses it to substitute the differentiated leaves and to add zero perturbations.
+    """
+    env = []
+    ai = fi = ii = 0
+    for e in key:
+        c = e.__class__
+        if c is int:
+            v = arrays[ai]
+            ai += 1
+        elif c is str:
+            if e == "f":
+                v = fs[fi]
+                fi += 1
+            else:
+                v = is_[ii]
+                ii += 1
+        else:
+            op, params, shape, dtype, cdtype = SIGS[e[0]]
+            args = []
+            for r in e[1:]:
+                a = env[r]
+                if key[r].__class__ is str or (op.promote and a.dtype != cdtype.np):
+                    a = a.astype(cdtype.np if cdtype is not None else dtype.np)
+                args.append(a)
+            v = op.impl(*args, **dict(params)) if params else op.impl(*args)
+            if v.dtype != dtype.np:
+                v = v.astype(dtype.np)
+        if override is not None:
+            f = override.get(len(env))
+            if f is not None:
+                v = f(v)
+        env.append(v)
+    return env
+
+
+def vjp_program(key, roots, cots, targets, perturbed, olds=(), extra=()):
+    """fn(arrays, fs, is_, ct_in) -> (root values, grads of targets, [env[s] for s in extra])
+
+    roots: slots of the outputs. cots: per root, the slot of its cotangent, -1 for ones, or
+    -2-k for ct_in[k]. targets: slots to differentiate. perturbed: per target, True to
+    differentiate an added zero (paths through the node are kept: non-leaf inputs of
+    autograd.grad, retain_grad), False to substitute a variable (leaves, and the cut points
+    where hooks run). olds: per target, a slot added to its gradient (accumulation), or -1.
+    """
+    def fn(arrays, fs, is_, ct_in=()):
+        env = evaluate(key, arrays, fs, is_)
+        primals = [jnp.zeros_like(env[t]) if p else env[t] for t, p in zip(targets, perturbed)]
+
+        def f(*tv):
+            ov = {}
+            for t, p, v in zip(targets, perturbed, tv):
+                ov[t] = (lambda x, v=v: x + v) if p else (lambda x, v=v: v)
+            e2 = evaluate(key, arrays, fs, is_, ov)
+            return [e2[r] for r in roots]
+
+        outs, pull = jax.vjp(f, *primals)
+        ct = []
+        for o, c in zip(outs, cots):
+            v = jnp.ones_like(o) if c == -1 else (env[c] if c >= 0 else ct_in[-2 - c])
+            ct.append(jnp.broadcast_to(v.astype(o.dtype), o.shape))
+        grads = list(pull(ct))
+        for i, o in enumerate(olds):
+            if o >= 0:
+                grads[i] = env[o] + grads[i]
+        return outs, grads, [env[s] for s in extra]
+    return fn
+
+
+# ------------------------------------------------------------------ the program cache
+class ProgramCache:
+    """Structural key -> jitted program, least recently used evicted past `maxsize`."""
+
+    def __init__(self, maxsize=512):
+        self.maxsize = maxsize
+        self._d = collections.OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key, make):
+        d = self._d
+        prog = d.get(key)
+        if prog is not None:
+            _counters["cache_hits"] += 1
+            d.move_to_end(key)
+            return prog
+        prog = jax.jit(make())
+        _counters["compiles"] += 1
+        with self._lock:
+            d[key] = prog
+            if len(d) > self.maxsize:
+                d.popitem(last=False)
+        return prog
+
+    def clear(self):
+        self._d.clear()
+
+    def __len__(self):
+        return len(self._d)
+
+
+PROGRAMS = ProgramCache()
+_x64 = jax.enable_x64
+
+
+def call(prog, *args):
+    """Run a compiled program in x64 mode (so float64/int64 are real), count the call."""
+    _counters["calls"] += 1
+    with _x64(True):
+        return prog(*args)
+
+
+def trace_in_x64(fn, *args):
+    with _x64(True):
+        return fn(*args)
+
+
+# ------------------------------------------------------------------ realize
+def realize(root: Node):
+    """Compute a node's value with one program over its unevaluated subgraph."""
+    if root.value is not None:
+        return root.value
+    w = Walk("value")
+    r = w.add(root)
+    lazy_leaves = tuple(s for s in w.leaves if w.nodes[s].value is None)
+    outs = (r,) + lazy_leaves
+    key = ("value", tuple(w.key), outs)
+
+    def make():
+        k = key[1]
+
+        def fn(arrays, fs, is_):
+            env = evaluate(k, arrays, fs, is_)
+            return [env[s] for s in outs]
+        return fn
+
+    prog = PROGRAMS.get(key, make)
+    vals = call(prog, w.arrays, *w.scalar_args())
+    for s, v in zip(outs, vals):
+        set_value(w.nodes[s], v)
+    return root.value
+
+
+def set_value(n: Node, v):
+    """Cache a computed value; a node outside the autograd graph forgets its inputs."""
+    n.value = v
+    if not n.requires_grad or n.op is LEAF:
+        n.inputs = ()

@@ -1,0 +1,82 @@
+"""dispatch: the ONLY place that reads grad mode and requires_grad.
+
+Recording an op costs one dict lookup for its shape/dtype rule (cached by op, params and
+input avals), a Node and a Tensor: no JAX call, no computation.
+"""
+from __future__ import annotations
+
+import threading
+
+import numpy as np
+
+from ._graph import Node, intern_sig
+
+
+class _GradState(threading.local):
+    """Per-thread grad mode, as in PyTorch."""
+    enabled = True
+    inference = False
+
+
+STATE = _GradState()
+
+_RULES: dict = {}
+Tensor = None  # set by _tensor (the class wraps nodes; imported late to avoid a cycle)
+
+_SCALARS = (float, int, bool)
+
+
+def _rule(op, inputs, params):
+    k = (op, params) + tuple((x.shape, x.dtype) if x.__class__ is Node else x.__class__
+                             for x in inputs)
+    hit = _RULES.get(k)
+    if hit is None:
+        shape, dtype, cdtype = op.rule(*inputs, **dict(params))
+        hit = _RULES[k] = (shape, dtype, intern_sig(op, params, shape, dtype, cdtype))
+    return hit
+
+
+def record(op, inputs, params=(), grad=None) -> Node:
+    """Record `op` on Nodes / Python scalars; `grad` overrides the grad mode (views)."""
+    shape, dtype, sig = _rule(op, inputs, params)
+    rg = False
+    if op.grad_fn is not None and (STATE.enabled if grad is None else grad) \
+            and (dtype.is_floating_point or dtype.is_complex):
+        for x in inputs:
+            if x.__class__ is Node and x.requires_grad:
+                rg = True
+                break
+    return Node(op, inputs, params, shape, dtype, sig, rg)
+
+
+def scalar(x):
+    """A Python number as an op argument (NumPy scalars become Python numbers)."""
+    if isinstance(x, np.generic):
+        x = x.item()
+    return x
+
+
+def unwrap(x):
+    """Tensor -> its current Node; Python numbers pass through."""
+    if isinstance(x, Tensor):
+        return x._base_sync()
+    c = x.__class__
+    if c is float or c is int or c is bool:
+        return x
+    if isinstance(x, (np.generic,)) and x.ndim == 0:
+        return x.item()
+    if isinstance(x, (int, float, bool)):
+        return x.__class__.__mro__[1](x) if c not in _SCALARS else x
+    raise TypeError(f"expected Tensor as element, but got {type(x).__name__}")
+
+
+def apply(op, args, params=()):
+    """Record `op` on Tensors / numbers and wrap the result in a Tensor."""
+    node = record(op, tuple(unwrap(a) for a in args), params)
+    if op.view:
+        return Tensor._view_of(args[0], node, op, params)
+    return Tensor._wrap(node)
+
+
+def apply_nodes(op, nodes, params=()):
+    return Tensor._wrap(record(op, nodes, params))

@@ -1,0 +1,64 @@
+"""The lazy trace: Nodes are plain data (op, inputs, static params, aval, cached value).
+
+A node's `sig` is a small int interned from (op, params, shape, dtype, compute dtype), so a
+graph's structural key is a tuple of (sig, input slots) entries that is cheap to build and
+hash, and from which the program can be rebuilt (see `_compile.build`).
+"""
+from __future__ import annotations
+
+import threading
+
+# sig -> (op, params, shape, dtype, cdtype); the inverse of _SIG_IDS
+SIGS: list = []
+_SIG_IDS: dict = {}
+_sig_lock = threading.Lock()
+
+
+def intern_sig(op, params, shape, dtype, cdtype) -> int:
+    k = (op, params, shape, dtype, cdtype)
+    s = _SIG_IDS.get(k)
+    if s is None:
+        with _sig_lock:
+            s = _SIG_IDS.get(k)
+            if s is None:
+                s = len(SIGS)
+                SIGS.append(k)
+                _SIG_IDS[k] = s
+    return s
+
+
+class Node:
+    """One recorded op (or a concrete input when `op` is None and `value` is set).
+
+    inputs: Nodes, or Python scalars (which become program arguments, never constants).
+    requires_grad: this node is part of the autograd graph (depends on a leaf that
+    requires grad through differentiable ops, or is such a leaf itself).
+    meta: the AutogradMeta of the tensor this node is a leaf of, or that registered hooks
+    or retain_grad on it.
+    """
+
+    __slots__ = ("op", "inputs", "params", "shape", "dtype", "sig", "value",
+                 "requires_grad", "meta", "freed", "gradfn", "__weakref__")
+
+    def __init__(self, op, inputs, params, shape, dtype, sig, requires_grad, value=None):
+        self.op = op
+        self.inputs = inputs
+        self.params = params
+        self.shape = shape
+        self.dtype = dtype
+        self.sig = sig
+        self.value = value
+        self.requires_grad = requires_grad
+        self.meta = None
+        self.freed = False
+        self.gradfn = None
+
+    def __repr__(self):
+        name = self.op.name if self.op is not None else "const"
+        return f"Node({name}, shape={self.shape}, dtype={self.dtype!r})"
+
+
+def const_node(value, dtype) -> Node:
+    """A concrete array as a graph input."""
+    shape = tuple(value.shape)
+    return Node(None, (), (), shape, dtype, intern_sig(None, (), shape, dtype, None), False, value)

@@ -1,0 +1,196 @@
+"""Elementwise ops: arithmetic with PyTorch's promotion, unary math, comparisons."""
+from __future__ import annotations
+
+import jax
+import jax.numpy as jnp
+
+from .. import _dtype as D
+from .._dispatch import apply
+from .table import (compare_rule, defop, elementwise_rule, expose, float_elementwise_rule,
+                    same_rule)
+
+INPLACE: dict = {}   # name_ -> out-of-place front-end; Tensor writes the result in place
+
+
+def _is_tensor(x):
+    return hasattr(x, "_base_sync")
+
+
+# ------------------------------------------------------------------ binary arithmetic
+def _add(a, b, alpha=None):
+    return a + b if alpha is None else a + alpha * b
+
+
+def _sub(a, b, alpha=None):
+    return a - b if alpha is None else a - alpha * b
+
+
+def _no_bool_sub(*inputs, **kw):
+    out = elementwise_rule(*inputs)
+    if all(getattr(x, "dtype", None) is D.bool_ or x.__class__ is bool for x in inputs[:2]):
+        raise RuntimeError(
+            "Subtraction, the `-` operator, with two bool tensors is not supported. "
+            "Use the `^` or `logical_xor()` operator instead.")
+    return out
+
+
+ADD = defop("add", _add, elementwise_rule, "AddBackward0", promote=True, visible=(0, 1),
+            saves=False, vjp_name=None)
+SUB = defop("sub", _sub, _no_bool_sub, "SubBackward0", promote=True, visible=(0, 1),
+            saves=False, vjp_name="NegBackward0")
+RSUB = defop("rsub", lambda a, b: b - a, _no_bool_sub, "RsubBackward0", promote=True,
+             visible=(0, 1), saves=False, vjp_name="NegBackward0")
+RSUB_SCALAR = defop("rsub_scalar", lambda a, b: b - a, _no_bool_sub, "RsubBackward1",
+                    promote=True, visible=(0,), saves=False, vjp_name="NegBackward0")
+MUL = defop("mul", lambda a, b: a * b, elementwise_rule, "MulBackward0", promote=True,
+            visible=(0, 1))
+DIV = defop("div", lambda a, b: a / b, float_elementwise_rule, "DivBackward0", promote=True,
+            visible=(0, 1), vjp_name="DivBackward0")
+
+
+def _div_mode(a, b, mode):
+    if jnp.issubdtype(a.dtype, jnp.integer):
+        if mode == "floor":
+            return jnp.floor_divide(a, b)
+        q = jnp.abs(a) // jnp.abs(b)
+        return jnp.where((a < 0) != (b < 0), -q, q)
+    q = a / b
+    return jnp.floor(q) if mode == "floor" else jnp.trunc(q)
+
+
+DIV_MODE = defop("div_mode", _div_mode, elementwise_rule, "DivBackward1", promote=True,
+                 visible=(0, 1))
+
+
+def _pow(a, b):
+    return jnp.power(a, b)
+
+
+POW = defop("pow", _pow, elementwise_rule, "PowBackward0", promote=True, visible=(0,))
+POW_TENSOR = defop("pow_tensor", _pow, elementwise_rule, "PowBackward1", promote=True,
+                   visible=(0, 1))
+POW_SCALAR_BASE = defop("pow_scalar_base", _pow, elementwise_rule, "PowBackward2",
+                        promote=True, visible=(1,))
+
+
+def _alpha_args(input, other, alpha):
+    if alpha == 1:
+        return (input, other)
+    return (input, other, alpha)
+
+
+def add(input, other, *, alpha=1, out=None):
+    return apply(ADD, _alpha_args(input, other, alpha))
+
+
+def sub(input, other, *, alpha=1, out=None):
+    return apply(SUB, _alpha_args(input, other, alpha))
+
+
+def rsub(input, other, *, alpha=1):
+    if _is_tensor(other):
+        return apply(RSUB, _alpha_args(input, other, alpha)[:2])
+    return apply(RSUB_SCALAR, (input, other))
+
+
+def mul(input, other, *, out=None):
+    return apply(MUL, (input, other))
+
+
+def div(input, other, *, rounding_mode=None, out=None):
+    if rounding_mode is None:
+        return apply(DIV, (input, other))
+    if rounding_mode not in ("trunc", "floor"):
+        raise RuntimeError(
+            "div expected rounding_mode to be one of None, 'trunc', or 'floor' but found "
+            f"'{rounding_mode}'")
+    return apply(DIV_MODE, (input, other), (("mode", rounding_mode),))
+
+
+def true_divide(input, other):
+    return apply(DIV, (input, other))
+
+
+def pow(input, exponent, *, out=None):
+    if not _is_tensor(input):
+        return apply(POW_SCALAR_BASE, (input, exponent))
+    if _is_tensor(exponent):
+        return apply(POW_TENSOR, (input, exponent))
+    return apply(POW, (input, exponent))
+
+
+expose(add, "add", "add")
+expose(sub, ("sub", "subtract"), ("sub", "subtract"))
+expose(rsub, "rsub")
+expose(mul, ("mul", "multiply"), ("mul", "multiply"))
+expose(div, ("div", "divide"), ("div", "divide"))
+expose(true_divide, "true_divide", "true_divide")
+expose(pow, "pow", "pow")
+for _n, _f in (("add_", add), ("sub_", sub), ("subtract_", sub), ("mul_", mul),
+               ("multiply_", mul), ("div_", div), ("divide_", div),
+               ("true_divide_", true_divide), ("pow_", pow)):
+    INPLACE[_n] = _f
+
+
+# ------------------------------------------------------------------ unary math
+def _relu(x):
+    # PyTorch's derivative of relu at 0 is 0
+    return jnp.where(x > 0, x, jnp.zeros_like(x))
+
+
+def _sign_abs(x):
+    return jnp.abs(x)
+
+
+@jax.custom_jvp
+def _sqrt(x):
+    return jnp.sqrt(x)
+
+
+_sqrt.defjvp(lambda p, t: (jnp.sqrt(p[0]), t[0] / (2 * jnp.sqrt(p[0]))))
+
+
+def _unary(name, impl, grad_fn, *, floating=True, saves=True, vjp_name="MulBackward0",
+           method=True, functional=False, aliases=()):
+    op = defop(name, impl, float_elementwise_rule if floating else same_rule, grad_fn,
+               promote=floating, saves=saves, vjp_name=vjp_name)
+
+    def front(input):
+        return apply(op, (input,))
+    front.__name__ = front.__qualname__ = name
+    front.__doc__ = f"{name}(input) -> Tensor, elementwise (PyTorch's torch.{name})."
+    expose(front, function=(name,) + aliases, method=(name,) + aliases if method else (),
+           functional=name if functional else ())
+    INPLACE[name + "_"] = front
+    return op
+
+
+NEG = _unary("neg", jnp.negative, "NegBackward0", floating=False, saves=False,
+             vjp_name="NegBackward0", aliases=("negative",))
+ABS = _unary("abs", _sign_abs, "AbsBackward0", floating=False)
+EXP = _unary("exp", jnp.exp, "ExpBackward0")
+LOG = _unary("log", jnp.log, "LogBackward0", vjp_name="DivBackward0")
+SQRT = _unary("sqrt", _sqrt, "SqrtBackward0", vjp_name="DivBackward0")
+SIN = _unary("sin", jnp.sin, "SinBackward0")
+COS = _unary("cos", jnp.cos, "CosBackward0")
+TANH = _unary("tanh", jnp.tanh, "TanhBackward0", functional=True)
+SIGMOID = _unary("sigmoid", jax.nn.sigmoid, "SigmoidBackward0", functional=True)
+RELU = _unary("relu", _relu, "ReluBackward0", floating=False, functional=True,
+              vjp_name="ThresholdBackward0")
+RECIPROCAL = _unary("reciprocal", lambda x: 1 / x, "ReciprocalBackward0")
+SQUARE = _unary("square", jnp.square, "PowBackward0")
+
+# ------------------------------------------------------------------ comparisons
+_CMP = {}
+for _name, _fn, _aliases in (("eq", jnp.equal, ()), ("ne", jnp.not_equal, ("not_equal",)),
+                             ("lt", jnp.less, ("less",)), ("le", jnp.less_equal, ("less_equal",)),
+                             ("gt", jnp.greater, ("greater",)),
+                             ("ge", jnp.greater_equal, ("greater_equal",))):
+    _op = defop(_name, _fn, compare_rule, None, promote=True, saves=False)
+    _CMP[_name] = _op
+
+    def _front(input, other, *, out=None, _op=_op):
+        return apply(_op, (input, other))
+    _front.__name__ = _name
+    expose(_front, (_name,) + _aliases, (_name,) + _aliases)
+    INPLACE[_name + "_"] = _front

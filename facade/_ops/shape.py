@@ -1,0 +1,414 @@
+"""Shape ops and indexing. Views (view=True) alias their input: an in-place write through
+them reaches the base tensor (see Tensor._write)."""
+from __future__ import annotations
+
+import math
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+
+from .. import _dtype as D
+from .._dispatch import apply
+from .table import defop, expose, wrap_dim
+
+
+def _shape_rule(fn):
+    """A rule computing the output shape from input shapes with a plain Python function."""
+    def rule(x, **params):
+        return fn(x.shape, **params), x.dtype, x.dtype
+    return rule
+
+
+def _view_shape(shape, size):
+    return tuple(size)
+
+
+def _infer_view(shape, size):
+    """Resolve -1 in a requested shape with PyTorch's error messages."""
+    numel = math.prod(shape)
+    size = tuple(int(s) for s in size)
+    neg = [i for i, s in enumerate(size) if s == -1]
+    if len(neg) > 1:
+        raise RuntimeError("only one dimension can be inferred")
+    for s in size:
+        if s < -1:
+            raise RuntimeError(f"invalid shape dimension {s}")
+    known = math.prod(s for s in size if s != -1)
+    if neg:
+        if known == 0 or numel % known:
+            raise RuntimeError(f"shape '{list(size)}' is invalid for input of size {numel}")
+        size = size[:neg[0]] + (numel // known,) + size[neg[0] + 1:]
+    elif known != numel:
+        raise RuntimeError(f"shape '{list(size)}' is invalid for input of size {numel}")
+    return size
+
+
+VIEW = defop("view", lambda x, size: jnp.reshape(x, size), _shape_rule(_view_shape),
+             "ViewBackward0", view=True, saves=False, vjp_name="ViewBackward0")
+UNSAFE_VIEW = defop("unsafe_view", lambda x, size: jnp.reshape(x, size),
+                    _shape_rule(_view_shape), "UnsafeViewBackward0", saves=False,
+                    vjp_name="ViewBackward0")
+
+
+def _squeeze_shape(shape, dims):
+    return tuple(s for i, s in enumerate(shape) if i not in dims)
+
+
+def _squeeze(x, dims):
+    return jnp.reshape(x, _squeeze_shape(x.shape, dims))
+
+
+# PyTorch names each overload's backward differently; matmul's internal squeeze_(0) is #4
+SQUEEZE = {n: defop(f"squeeze{n}", _squeeze, _shape_rule(_squeeze_shape), f"SqueezeBackward{n}",
+                    view=True, saves=False, vjp_name="UnsqueezeBackward0")
+           for n in (0, 1, 2, 4)}
+
+
+def _unsqueeze_shape(shape, dim):
+    return shape[:dim] + (1,) + shape[dim:]
+
+
+UNSQUEEZE = defop("unsqueeze", lambda x, dim: jnp.expand_dims(x, dim),
+                  _shape_rule(_unsqueeze_shape), "UnsqueezeBackward0", view=True, saves=False,
+                  vjp_name="SqueezeBackward1")
+
+
+def _permute_shape(shape, dims):
+    return tuple(shape[d] for d in dims)
+
+
+def _permute(x, dims):
+    return jnp.transpose(x, dims)
+
+
+PERMUTE = defop("permute", _permute, _shape_rule(_permute_shape), "PermuteBackward0",
+                view=True, saves=False, vjp_name="PermuteBackward0")
+TRANSPOSE = defop("transpose", _permute, _shape_rule(_permute_shape), "TransposeBackward0",
+                  view=True, saves=False, vjp_name="TransposeBackward0")
+T = defop("t", _permute, _shape_rule(_permute_shape), "TBackward0", view=True, saves=False,
+          vjp_name="TBackward0")
+
+
+def _expand_shape(shape, size):
+    return tuple(size)
+
+
+EXPAND = defop("expand", lambda x, size: jnp.broadcast_to(x, size), _shape_rule(_expand_shape),
+               "ExpandBackward0", view=True, saves=False, vjp_name="SumBackward1")
+
+
+def _select(x, dim, index):
+    return jax.lax.index_in_dim(x, index, dim, keepdims=False)
+
+
+def _select_shape(shape, dim, index):
+    return shape[:dim] + shape[dim + 1:]
+
+
+SELECT = defop("select", _select, _shape_rule(_select_shape), "SelectBackward0", view=True,
+               saves=False, vjp_name="SelectBackward0")
+
+
+def _slice(x, dim, start, stop, step):
+    return jax.lax.slice_in_dim(x, start, stop, step, axis=dim)
+
+
+def _slice_shape(shape, dim, start, stop, step):
+    n = max(0, (stop - start + step - 1) // step)
+    return shape[:dim] + (n,) + shape[dim + 1:]
+
+
+SLICE = defop("slice", _slice, _shape_rule(_slice_shape), "SliceBackward0", view=True,
+              saves=False, vjp_name="SliceBackward0")
+
+
+def _index(x, *idx, positions):
+    full = [slice(None)] * x.ndim
+    for p, i in zip(positions, idx):
+        full[p] = i
+    return x[tuple(full)]
+
+
+def _index_rule(x, *idx, positions):
+    for i in idx:
+        if i.dtype not in (D.int64, D.int32, D.int16, D.int8, D.uint8):
+            raise IndexError("tensors used as indices must be long, int, byte or bool tensors")
+    out = jax.eval_shape(lambda a, *b: _index(a, *b, positions=positions),
+                         jax.ShapeDtypeStruct(x.shape, x.dtype.np),
+                         *[jax.ShapeDtypeStruct(i.shape, i.dtype.np) for i in idx])
+    return tuple(out.shape), x.dtype, None
+
+
+INDEX = defop("index", _index, _index_rule, "IndexBackward0", visible=(0,), saves=False,
+              vjp_name="IndexPutBackward0")
+
+
+def _index_put(x, v, *idx, positions, accumulate):
+    full = [slice(None)] * x.ndim
+    for p, i in zip(positions, idx):
+        full[p] = i
+    ref = x.at[tuple(full)]
+    v = v.astype(x.dtype)
+    return ref.add(v) if accumulate else ref.set(v)
+
+
+def _index_put_rule(x, v, *idx, positions, accumulate):
+    return x.shape, x.dtype, None
+
+
+INDEX_PUT = defop("index_put", _index_put, _index_put_rule, "IndexPutBackward0",
+                  visible=(0, 1), saves=False)
+
+
+# ------------------------------------------------------------------ front-ends
+def _dims_arg(args):
+    if len(args) == 1 and isinstance(args[0], (tuple, list)):
+        return tuple(args[0])
+    if len(args) == 1 and hasattr(args[0], "tolist") and not isinstance(args[0], int):
+        return tuple(args[0].tolist())
+    return tuple(args)
+
+
+def view(self, *shape):
+    if len(shape) == 1 and isinstance(shape[0], D.dtype):
+        raise NotImplementedError("view(dtype) is not supported")
+    return apply(VIEW, (self,), (("size", _infer_view(self.shape, _dims_arg(shape))),))
+
+
+def reshape(self, *shape):
+    return view(self, *shape)
+
+
+def view_as(self, other):
+    return view(self, *other.shape)
+
+
+def flatten(input, start_dim=0, end_dim=-1):
+    nd = input.dim()
+    if nd == 0:
+        return view(input, 1)
+    s, e = wrap_dim(start_dim, nd), wrap_dim(end_dim, nd)
+    if s > e:
+        raise RuntimeError("flatten() has invalid args: start_dim cannot come after end_dim")
+    if s == e:
+        return input
+    shape = tuple(input.shape)
+    return view(input, *(shape[:s] + (math.prod(shape[s:e + 1]),) + shape[e + 1:]))
+
+
+def squeeze(input, dim=None):
+    shape = tuple(input.shape)
+    if dim is None:
+        dims = tuple(i for i, s in enumerate(shape) if s == 1)
+        return apply(SQUEEZE[0], (input,), (("dims", dims),))
+    if isinstance(dim, (tuple, list)):
+        dims = tuple(sorted({wrap_dim(d, len(shape)) for d in dim}))
+        dims = tuple(d for d in dims if shape and shape[d] == 1)
+        return apply(SQUEEZE[2], (input,), (("dims", dims),))
+    d = wrap_dim(dim, len(shape))
+    dims = (d,) if shape and shape[d] == 1 else ()
+    return apply(SQUEEZE[1], (input,), (("dims", dims),))
+
+
+def unsqueeze(input, dim):
+    return apply(UNSQUEEZE, (input,), (("dim", wrap_dim(dim, input.dim() + 1)),))
+
+
+def permute(input, *dims):
+    dims = _dims_arg(dims)
+    nd = input.dim()
+    if len(dims) != nd:
+        raise RuntimeError(
+            "permute(sparse_coo): number of dimensions in the tensor input does not match the "
+            f"length of the desired ordering of dimensions i.e. input.dim() = {nd} is not equal "
+            f"to len(dims) = {len(dims)}")
+    w = tuple(wrap_dim(d, nd) for d in dims)
+    if len(set(w)) != nd:
+        raise RuntimeError("permute(): duplicate dims are not allowed.")
+    return apply(PERMUTE, (input,), (("dims", w),))
+
+
+def _swap(nd, d0, d1):
+    perm = list(range(nd))
+    perm[d0], perm[d1] = perm[d1], perm[d0]
+    return tuple(perm)
+
+
+def transpose(input, dim0, dim1):
+    nd = input.dim()
+    d0, d1 = wrap_dim(dim0, nd), wrap_dim(dim1, nd)
+    return apply(TRANSPOSE, (input,), (("dims", _swap(nd, d0, d1)),))
+
+
+def t(input):
+    nd = input.dim()
+    if nd > 2:
+        raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is {nd}D")
+    return apply(T, (input,), (("dims", tuple(range(nd))[::-1]),))
+
+
+def expand(self, *sizes):
+    sizes = _dims_arg(sizes)
+    shape = tuple(self.shape)
+    if len(sizes) < len(shape):
+        raise RuntimeError(
+            f"expand({self.type()}{{{list(shape)}}}, size={list(sizes)}): the number of sizes "
+            "provided ({}) must be greater or equal to the number of dimensions in the tensor "
+            "({})".format(len(sizes), len(shape)))
+    out = []
+    lead = len(sizes) - len(shape)
+    for i, s in enumerate(sizes):
+        cur = shape[i - lead] if i >= lead else 1
+        if s == -1:
+            if i < lead:
+                raise RuntimeError(
+                    f"The expanded size of the tensor (-1) isn't allowed in a leading, "
+                    f"non-existing dimension {i}")
+            s = cur
+        elif cur != 1 and cur != s:
+            raise RuntimeError(
+                f"The expanded size of the tensor ({s}) must match the existing size ({cur}) at "
+                f"non-singleton dimension {i}.  Target sizes: {list(sizes)}.  Tensor sizes: "
+                f"{list(shape)}")
+        out.append(int(s))
+    return apply(EXPAND, (self,), (("size", tuple(out)),))
+
+
+def expand_as(self, other):
+    return expand(self, *other.shape)
+
+
+def contiguous(self, memory_format=None):
+    return self
+
+
+expose(view, method="view")
+expose(reshape, "reshape", "reshape")
+expose(view_as, method="view_as")
+expose(flatten, "flatten", "flatten")
+expose(squeeze, "squeeze", "squeeze")
+expose(unsqueeze, "unsqueeze", "unsqueeze")
+expose(permute, "permute", "permute")
+expose(transpose, ("transpose", "swapaxes", "swapdims"), ("transpose", "swapaxes", "swapdims"))
+expose(t, "t", "t")
+expose(expand, method="expand")
+expose(expand_as, method="expand_as")
+expose(contiguous, method="contiguous")
+
+
+# ------------------------------------------------------------------ indexing
+def _is_tensor(x):
+    return hasattr(x, "_base_sync")
+
+
+def _as_index_tensor(x):
+    from .._tensor import tensor
+    return x if _is_tensor(x) else tensor(np.asarray(x))
+
+
+def getitem(self, idx):
+    """Basic indexing (ints, slices, None, ...) makes views; tensors and lists gather."""
+    if not isinstance(idx, tuple):
+        idx = (idx,)
+    nd = self.dim()
+    consumed = 0
+    for it in idx:
+        if it is None or it is Ellipsis:
+            continue
+        if _is_tensor(it) and it.dtype is D.bool_:
+            consumed += it.dim()
+        elif isinstance(it, (bool,)) :
+            continue
+        else:
+            consumed += 1
+    if consumed > nd:
+        raise IndexError(f"too many indices for tensor of dimension {nd}")
+    out = self
+    dim = 0
+    adv = []
+    for it in idx:
+        if it is None:
+            out = apply(UNSQUEEZE, (out,), (("dim", dim),))
+            dim += 1
+        elif it is Ellipsis:
+            dim += nd - consumed
+        elif isinstance(it, bool):
+            out = apply(UNSQUEEZE, (out,), (("dim", dim),))
+            if not it:
+                adv.append((dim, _as_index_tensor(np.zeros(0, np.int64))))
+            dim += 1
+        elif isinstance(it, (int, np.integer)) or (_is_tensor(it) and it.dim() == 0
+                                                   and it.dtype is not D.bool_
+                                                   and not it.dtype.is_floating_point
+                                                   and False):
+            size = out.shape[dim]
+            i = int(it)
+            if not -size <= i < size:
+                raise IndexError(
+                    f"index {i} is out of bounds for dimension {dim} with size {size}")
+            out = apply(SELECT, (out,), (("dim", dim), ("index", i % size if size else 0)))
+        elif isinstance(it, slice):
+            size = out.shape[dim]
+            step = 1 if it.step is None else int(it.step)
+            if step <= 0:
+                raise ValueError("step must be greater than zero")
+            start, stop, _ = slice(it.start, it.stop, step).indices(size)
+            stop = max(stop, start)
+            if (start, stop, step) != (0, size, 1):
+                out = apply(SLICE, (out,), (("dim", dim), ("start", start), ("stop", stop),
+                                            ("step", step)))
+            dim += 1
+        else:
+            t_ = _as_index_tensor(it)
+            if t_.dtype is D.bool_:
+                nz = np.nonzero(t_.numpy())
+                for k, a in enumerate(nz):
+                    mshape = t_.shape[k]
+                    if out.shape[dim + k] != mshape:
+                        raise IndexError(
+                            f"The shape of the mask {list(t_.shape)} at index {k} does not "
+                            f"match the shape of the indexed tensor {list(out.shape)} at index "
+                            f"{dim + k}")
+                    adv.append((dim + k, _as_index_tensor(a.astype(np.int64))))
+                dim += t_.dim()
+            else:
+                if t_.dtype.is_floating_point:
+                    raise IndexError(
+                        "tensors used as indices must be long, int, byte or bool tensors")
+                adv.append((dim, t_))
+                dim += 1
+    if adv:
+        positions = tuple(p for p, _ in adv)
+        out = apply(INDEX, (out,) + tuple(i for _, i in adv), (("positions", positions),))
+    elif out is self:
+        out = apply(VIEW, (self,), (("size", tuple(self.shape)),))
+    return out
+
+
+def setitem(self, idx, value):
+    """x[idx] = v: a write through the view for basic indices, an index_put otherwise."""
+    from .._tensor import Tensor
+    items = idx if isinstance(idx, tuple) else (idx,)
+    basic = all(it is None or it is Ellipsis or isinstance(it, (int, np.integer, slice))
+                for it in items)
+    if basic:
+        getitem(self, idx).copy_(value)
+        return
+    # advanced: gather the positions as getitem does, then write functionally
+    probe = getitem(self, idx)
+    node = probe._base_sync()
+    if node.op is not INDEX:
+        probe.copy_(value)
+        return
+    base_t = Tensor._wrap(node.inputs[0])
+    if base_t.shape != self.shape:
+        raise NotImplementedError("mixing basic and advanced indices in assignment")
+    v = value if _is_tensor(value) else value
+    res = apply(INDEX_PUT, (self, v) + tuple(Tensor._wrap(i) for i in node.inputs[1:]),
+                node.params + (("accumulate", False),))
+    self._write_result(res)
+
+
+expose(getitem, method="__getitem__")
+expose(setitem, method="__setitem__")

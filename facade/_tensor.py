@@ -1,0 +1,831 @@
+"""Tensor: metadata, the Python protocol and method sugar; no math (that is in _ops).
+
+A Tensor points at the Node holding its current value. Views and aliases (`.data`,
+`detach()`, slices, `view`) point at their root tensor plus the chain of view ops from it;
+an in-place op replaces the root's node (functional update) and every alias re-derives its
+node when it sees that the root's node changed.
+"""
+from __future__ import annotations
+
+import warnings
+import weakref
+
+import numpy as np
+
+from . import _dispatch
+from . import _dtype as D
+from ._compile import realize
+from ._dispatch import STATE, apply, record
+from ._graph import Node, const_node
+from ._ops import core as C
+from ._ops.table import METHODS, infer_size
+from ._ops.elementwise import INPLACE
+
+
+class Size(tuple):
+    """torch.Size: a tuple that prints as `torch.Size([2, 3])`."""
+
+    def __repr__(self):
+        return f"torch.Size({list(self)})"
+
+    __str__ = __repr__
+
+    def numel(self):
+        n = 1
+        for s in self:
+            n *= s
+        return n
+
+
+class device:
+    """torch.device (CPU for now; accelerator selection comes with the devices issue)."""
+
+    __slots__ = ("type", "index")
+
+    def __init__(self, type="cpu", index=None):
+        if isinstance(type, device):
+            type, index = type.type, type.index
+        if ":" in type:
+            type, i = type.split(":")
+            index = int(i)
+        self.type, self.index = type, index
+
+    def __repr__(self):
+        return f"device(type='{self.type}'" + (f", index={self.index})" if self.index is not None
+                                              else ")")
+
+    def __str__(self):
+        return self.type + (f":{self.index}" if self.index is not None else "")
+
+    def __eq__(self, other):
+        if isinstance(other, str):
+            other = device(other)
+        return isinstance(other, device) and (self.type, self.index) == (other.type, other.index)
+
+    def __hash__(self):
+        return hash((self.type, self.index))
+
+
+CPU = device("cpu")
+
+NONLEAF_GRAD_WARNING = (
+    "The .grad attribute of a Tensor that is not a leaf Tensor is being accessed. Its .grad "
+    "attribute won't be populated during autograd.backward(). If you indeed want the .grad "
+    "field to be populated for a non-leaf Tensor, use .retain_grad() on the non-leaf Tensor. "
+    "If you access the non-leaf Tensor by mistake, make sure you access the leaf Tensor "
+    "instead. See github.com/pytorch/pytorch/pull/30531 for more information.")
+
+
+class AutogradMeta:
+    """Per-tensor autograd state: .grad, hooks, retain_grad, the AccumulateGrad object."""
+
+    __slots__ = ("grad", "hooks", "retains_grad", "acc", "tensor_ref", "__weakref__")
+
+    def __init__(self, tensor=None):
+        self.grad = None
+        self.hooks = {}
+        self.retains_grad = False
+        self.acc = None
+        self.tensor_ref = weakref.ref(tensor) if tensor is not None else None
+
+
+def _leaf(value_node: Node, meta) -> Node:
+    """Wrap a value as a leaf that requires grad (the variable autograd differentiates)."""
+    shape, dtype, sig = _dispatch._rule(C.LEAF, (value_node,), ())
+    v = value_node.value
+    n = Node(C.LEAF, () if v is not None else (value_node,), (), shape, dtype, sig, True, v)
+    n.meta = meta
+    return n
+
+
+class Tensor:
+    __slots__ = ("_node", "_base", "__dict__", "__weakref__")
+    # rarely used state lives in __dict__, with these class-level defaults
+    _vchain = ()          # view ops from the root (for views and aliases)
+    _detached = False     # alias cut from autograd (detach(), .data, views made in no_grad)
+    _seen = None          # the root node this view's node was derived from
+    _version = 0          # bumped by each in-place write (root tensors)
+    _meta = None          # AutogradMeta
+
+    # ------------------------------------------------------------ construction
+    @classmethod
+    def _wrap(cls, node):
+        t = object.__new__(cls)
+        t._node = node
+        t._base = None
+        return t
+
+    @classmethod
+    def _view_of(cls, src, node, op=None, params=()):
+        """A view of `src` whose value is `node` (= op(src's node))."""
+        t = object.__new__(cls)
+        root = src._base if src._base is not None else src
+        t._node = node
+        t._base = root
+        t._vchain = src._vchain + ((op, params),) if op is not None else src._vchain
+        t._detached = src._detached or not STATE.enabled
+        t._seen = root._node
+        return t
+
+    def _base_sync(self):
+        """The current node; a view re-derives it if its root was written since."""
+        b = self._base
+        if b is None:
+            return self._node
+        bn = b._node
+        if self._seen is bn:
+            return self._node
+        n = record(C.DETACH, (bn,)) if self._detached else bn
+        for op, params in self._vchain:
+            n = record(op, (n,), params, grad=True)
+        self._node, self._seen = n, bn
+        return n
+
+    # ------------------------------------------------------------ in-place writes
+    def _check_inplace(self):
+        if not STATE.enabled:
+            return
+        b = self._base
+        if b is None:
+            n = self._node
+            if n.op is C.LEAF:
+                raise RuntimeError(
+                    "a leaf Variable that requires grad is being used in an in-place operation.")
+        elif not self._detached and b._node.op is C.LEAF:
+            raise RuntimeError(
+                "a view of a leaf Variable that requires grad is being used in an in-place "
+                "operation.")
+
+    def _write_result(self, result):
+        """Make `result` (a Tensor computed from self) the new value of self, in place."""
+        self._check_inplace()
+        new = result._base_sync()
+        if new.shape != self._base_sync().shape:
+            raise RuntimeError(
+                f"output with shape {list(self.shape)} doesn't match the broadcast shape "
+                f"{list(new.shape)}")
+        if new.dtype is not self.dtype:
+            if not _can_cast(new.dtype, self.dtype):
+                raise RuntimeError(f"result type {_cap(new.dtype)} can't be cast to the desired "
+                                   f"output type {_cap(self.dtype)}")
+            new = record(C.CAST, (new,), (("dtype", self.dtype),))
+        self._write(new)
+        return self
+
+    def _write(self, new):
+        b = self._base
+        if b is None:
+            self._set_root(new)
+            return
+        if self._detached and new.requires_grad:
+            new = record(C.DETACH, (new,))
+        if self._vchain:
+            bn = b._node
+            src = record(C.DETACH, (bn,)) if self._detached else bn
+            new = record(C.VIEW_SCATTER, (src, new), (("chain", self._vchain),), grad=True)
+        b._set_root(new)
+
+    def _set_root(self, new):
+        old = self._node
+        if old.requires_grad and not new.requires_grad:
+            # no_grad / .data writes keep a leaf a leaf, and a non-leaf its history
+            if old.op is C.LEAF:
+                new = _leaf(new, old.meta)
+            else:
+                new = record(C.REBASE, (new, old), grad=True)
+        if old.meta is not None and new.meta is None and old.op is not C.LEAF:
+            new.meta = old.meta
+        self._node = new
+        self._version += 1
+
+    # ------------------------------------------------------------ metadata
+    @property
+    def shape(self):
+        return Size(self._base_sync().shape)
+
+    def size(self, dim=None):
+        shape = self._base_sync().shape
+        if dim is None:
+            return Size(shape)
+        from ._ops.table import wrap_dim
+        return shape[wrap_dim(dim, len(shape))]
+
+    @property
+    def dtype(self):
+        return self._base_sync().dtype
+
+    @property
+    def device(self):
+        return CPU
+
+    @property
+    def is_cuda(self):
+        return False
+
+    @property
+    def ndim(self):
+        return len(self._base_sync().shape)
+
+    def dim(self):
+        return len(self._base_sync().shape)
+
+    ndimension = dim
+
+    def numel(self):
+        n = 1
+        for s in self._base_sync().shape:
+            n *= s
+        return n
+
+    nelement = numel
+
+    def element_size(self):
+        return self.dtype.itemsize
+
+    def is_floating_point(self):
+        return self.dtype.is_floating_point
+
+    def is_complex(self):
+        return self.dtype.is_complex
+
+    def type(self, dtype=None):
+        if dtype is None:
+            return "torch." + _cap(self.dtype) + "Tensor"
+        return self.to(dtype)
+
+    @property
+    def is_leaf(self):
+        n = self._base_sync()
+        return not n.requires_grad or n.op is C.LEAF
+
+    @property
+    def requires_grad(self):
+        return self._base_sync().requires_grad
+
+    @requires_grad.setter
+    def requires_grad(self, flag):
+        self._set_requires_grad(flag, "only Tensors of floating point and complex dtype can "
+                                      "require gradients")
+
+    def requires_grad_(self, requires_grad=True):
+        self._set_requires_grad(requires_grad, "only Tensors of floating point dtype can require "
+                                               "gradients")
+        return self
+
+    def _set_requires_grad(self, flag, int_msg):
+        n = self._base_sync()
+        if n.requires_grad and n.op is not C.LEAF:
+            if flag:
+                return
+            raise RuntimeError(
+                "you can only change requires_grad flags of leaf variables. If you want to use a "
+                "computed variable in a subgraph that doesn't require differentiation use "
+                "var_no_grad = var.detach().")
+        if flag and not (n.dtype.is_floating_point or n.dtype.is_complex):
+            raise RuntimeError(int_msg)
+        if bool(flag) == n.requires_grad:
+            return
+        if self._base is not None:
+            # a view/alias that becomes a leaf of its own
+            self._base, self._node = None, n
+            self.__dict__.pop("_vchain", None)
+        if flag:
+            if self._meta is None:
+                self._meta = AutogradMeta(self)
+            self._node = _leaf(n, self._meta)
+        else:
+            self._node = n.inputs[0] if n.value is None else const_node(n.value, n.dtype)
+
+    @property
+    def grad_fn(self):
+        from .autograd.graph import grad_fn_of
+        n = self._base_sync()
+        return None if n.op is C.LEAF or not n.requires_grad else grad_fn_of(n)
+
+    @property
+    def grad(self):
+        n = self._base_sync()
+        meta = self._meta
+        if n.requires_grad and n.op is not C.LEAF and not (meta is not None and meta.retains_grad):
+            warnings.warn(NONLEAF_GRAD_WARNING, UserWarning, stacklevel=2)
+            return None
+        return meta.grad if meta is not None else None
+
+    @grad.setter
+    def grad(self, value):
+        if value is not None:
+            if not isinstance(value, Tensor):
+                raise TypeError(f"assigned grad expected to be a Tensor or None but got grad "
+                                f"of type {type(value).__name__}")
+            if tuple(value.shape) != tuple(self.shape):
+                raise RuntimeError(
+                    f"attempting to assign a gradient of size '{list(value.shape)}' to a tensor "
+                    f"of size '{list(self.shape)}'. Please ensure that the gradient and the "
+                    "tensor are the same size")
+            if value.dtype is not self.dtype:
+                raise RuntimeError("attempting to assign a gradient with dtype "
+                                   f"'{value.dtype}' to a tensor with dtype '{self.dtype}'. "
+                                   "Please ensure that the gradient and the tensor have the "
+                                   "same dtype")
+        if self._meta is None:
+            self._meta = AutogradMeta(self)
+        self._meta.grad = value
+
+    @property
+    def retains_grad(self):
+        return self._meta is not None and self._meta.retains_grad
+
+    def retain_grad(self):
+        n = self._base_sync()
+        if not n.requires_grad:
+            raise RuntimeError("can't retain_grad on Tensor that has requires_grad=False")
+        if n.op is C.LEAF:
+            return
+        if self._meta is None:
+            self._meta = AutogradMeta(self)
+        self._meta.retains_grad = True
+        n.meta = self._meta
+
+    def register_hook(self, hook):
+        """Call hook(grad) when the gradient w.r.t. this tensor is computed; it may return a
+        replacement. Returns a handle with .remove()."""
+        n = self._base_sync()
+        if not n.requires_grad:
+            raise RuntimeError("cannot register a hook on a tensor that doesn't require gradient")
+        if self._meta is None:
+            self._meta = AutogradMeta(self)
+        meta = self._meta
+        if n.op is not C.LEAF:
+            n.meta = meta
+        return _HookHandle(meta.hooks, hook)
+
+    @property
+    def data(self):
+        t = Tensor._view_of(self, record(C.DETACH, (self._base_sync(),)))
+        t._detached = True
+        return t
+
+    @data.setter
+    def data(self, value):
+        n = value._base_sync()
+        if n.requires_grad:
+            n = record(C.DETACH, (n,))
+        old = self._base_sync()
+        if old.op is C.LEAF:
+            self._node = _leaf(n, old.meta)
+        else:
+            self._node = n
+        self._base = None
+        self._version += 1
+
+    @property
+    def _version_counter(self):
+        return (self._base or self)._version
+
+    def detach(self):
+        t = Tensor._view_of(self, record(C.DETACH, (self._base_sync(),)))
+        t._detached = True
+        return t
+
+    def detach_(self):
+        if self._base is not None:
+            raise RuntimeError(
+                "Can't detach views in-place. Use detach() instead. If you are using "
+                "DistributedDataParallel (DDP) for training, and gradient_as_bucket_view is set "
+                "as True, gradients are views of DDP buckets, and hence detach_() cannot be "
+                "called on these gradients. To fix this error, please refer to the "
+                "Optimizer.zero_grad() function in torch/optim/optimizer.py as the solution.")
+        n = self._node
+        if n.requires_grad:
+            self._node = record(C.DETACH, (n,))
+        return self
+
+    def clone(self, *, memory_format=None):
+        return apply(C.CLONE, (self,))
+
+    # ------------------------------------------------------------ values
+    def _value(self):
+        return realize(self._base_sync())
+
+    def numpy(self, *, force=False):
+        if self.requires_grad and not force:
+            raise RuntimeError("Can't call numpy() on Tensor that requires grad. Use "
+                               "tensor.detach().numpy() instead.")
+        return np.asarray(self._value())
+
+    def __array__(self, dtype=None, copy=None):
+        a = np.asarray(self._value())
+        return a.astype(dtype) if dtype is not None else a
+
+    def tolist(self):
+        return np.asarray(self._value()).tolist()
+
+    def item(self):
+        n = self.numel()
+        if n != 1:
+            raise RuntimeError(f"a Tensor with {n} elements cannot be converted to Scalar")
+        return np.asarray(self._value()).reshape(()).item()
+
+    def __bool__(self):
+        if self.numel() != 1:
+            raise RuntimeError("Boolean value of Tensor with more than one value is ambiguous")
+        return bool(self.item())
+
+    def __float__(self):
+        return float(self.item())
+
+    def __int__(self):
+        return int(self.item())
+
+    def __index__(self):
+        if self.dtype.is_floating_point or self.numel() != 1:
+            raise TypeError("only integer tensors of a single element can be converted to an "
+                            "index")
+        return int(self.item())
+
+    def __complex__(self):
+        return complex(self.item())
+
+    def __len__(self):
+        shape = self._base_sync().shape
+        if not shape:
+            raise TypeError("len() of a 0-d tensor")
+        return shape[0]
+
+    def __iter__(self):
+        if self.dim() == 0:
+            raise TypeError("iteration over a 0-d tensor")
+        return iter([self[i] for i in range(len(self))])
+
+    def __hash__(self):
+        return id(self)
+
+    def __repr__(self, *, tensor_contents=None):
+        from ._format import tensor_repr
+        n = self._base_sync()
+        vals = np.asarray(realize(n))
+        suffixes = []
+        if n.requires_grad:
+            fn = self.grad_fn
+            suffixes.append(f"grad_fn=<{type(fn).__name__}>" if fn is not None
+                            else "requires_grad=True")
+        return tensor_repr(vals, n.dtype.name, suffixes)
+
+    __str__ = __repr__
+
+    def __format__(self, spec):
+        if self.dim() == 0:
+            return self.item().__format__(spec)
+        return object.__format__(self, spec) if spec else repr(self)
+
+    def __reduce_ex__(self, proto):
+        return (_rebuild, (np.asarray(self._value()), self.dtype.name, self.requires_grad))
+
+    def __deepcopy__(self, memo):
+        t = tensor(np.array(self._value()), dtype=self.dtype)
+        if self.requires_grad and self.is_leaf:
+            t.requires_grad_(True)
+        memo[id(self)] = t
+        return t
+
+    # ------------------------------------------------------------ autograd
+    def backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=None):
+        from .autograd import backward
+        backward(self, gradient, retain_graph, create_graph, inputs=inputs)
+
+    # ------------------------------------------------------------ conversions
+    def to(self, *args, **kwargs):
+        dtype = kwargs.pop("dtype", None)
+        copy = kwargs.pop("copy", False)
+        kwargs.pop("non_blocking", None)
+        kwargs.pop("device", None)
+        for a in args:
+            if isinstance(a, D.dtype):
+                dtype = a
+            elif isinstance(a, Tensor):
+                dtype = a.dtype
+        if dtype is None or dtype is self.dtype:
+            return self.clone() if copy else self
+        return apply(C.CAST, (self,), (("dtype", D.as_dtype(dtype)),))
+
+    def cpu(self):
+        return self
+
+    def cuda(self, device=None):
+        raise RuntimeError("Torch not compiled with CUDA enabled")
+
+    def float(self):
+        return self.to(D.float32)
+
+    def double(self):
+        return self.to(D.float64)
+
+    def half(self):
+        return self.to(D.float16)
+
+    def bfloat16(self):
+        return self.to(D.bfloat16)
+
+    def long(self):
+        return self.to(D.int64)
+
+    def int(self):
+        return self.to(D.int32)
+
+    def short(self):
+        return self.to(D.int16)
+
+    def bool(self):
+        return self.to(D.bool_)
+
+    def type_as(self, other):
+        return self.to(other.dtype)
+
+    @property
+    def T(self):
+        from ._ops.shape import PERMUTE
+        nd = self.dim()
+        return apply(PERMUTE, (self,), (("dims", tuple(range(nd))[::-1]),))
+
+    @property
+    def mT(self):
+        from ._ops.shape import transpose
+        return transpose(self, -2, -1)
+
+    # ------------------------------------------------------------ in-place basics
+    def zero_(self):
+        return self._write_result(apply(C.ZERO, (self,)))
+
+    def fill_(self, value):
+        return self._write_result(apply(C.FILL, (self, value)))
+
+    def copy_(self, src, non_blocking=False):
+        if not isinstance(src, Tensor):
+            src = tensor(src)
+        return self._write_result(apply(C.COPY, (self, src)))
+
+    # ------------------------------------------------------------ operators
+    def __add__(self, other):
+        return METHODS["add"](self, other)
+
+    def __radd__(self, other):
+        return METHODS["add"](self, other)
+
+    def __sub__(self, other):
+        return METHODS["sub"](self, other)
+
+    def __rsub__(self, other):
+        from ._ops.elementwise import rsub
+        return rsub(self, other)
+
+    def __mul__(self, other):
+        return METHODS["mul"](self, other)
+
+    __rmul__ = __mul__
+
+    def __truediv__(self, other):
+        return METHODS["div"](self, other)
+
+    def __rtruediv__(self, other):
+        return METHODS["reciprocal"](self) * other
+
+    def __floordiv__(self, other):
+        return METHODS["div"](self, other, rounding_mode="floor")
+
+    def __rfloordiv__(self, other):
+        from ._ops.elementwise import div
+        return div(full_like(self, other), self, rounding_mode="floor")
+
+    def __pow__(self, exponent):
+        return METHODS["pow"](self, exponent)
+
+    def __rpow__(self, base):
+        from ._ops.elementwise import pow
+        return pow(base, self)
+
+    def __matmul__(self, other):
+        return METHODS["matmul"](self, other)
+
+    def __rmatmul__(self, other):
+        return METHODS["matmul"](other, self)
+
+    def __neg__(self):
+        return METHODS["neg"](self)
+
+    def __pos__(self):
+        return self
+
+    def __abs__(self):
+        return METHODS["abs"](self)
+
+    def __eq__(self, other):
+        return METHODS["eq"](self, other)
+
+    def __ne__(self, other):
+        return METHODS["ne"](self, other)
+
+    def __lt__(self, other):
+        return METHODS["lt"](self, other)
+
+    def __le__(self, other):
+        return METHODS["le"](self, other)
+
+    def __gt__(self, other):
+        return METHODS["gt"](self, other)
+
+    def __ge__(self, other):
+        return METHODS["ge"](self, other)
+
+    def __iadd__(self, other):
+        return self.add_(other)
+
+    def __isub__(self, other):
+        return self.sub_(other)
+
+    def __imul__(self, other):
+        return self.mul_(other)
+
+    def __itruediv__(self, other):
+        return self.div_(other)
+
+    def __ipow__(self, other):
+        return self.pow_(other)
+
+    # new_* factories
+    def new_tensor(self, data, dtype=None, device=None, requires_grad=False):
+        return tensor(data, dtype=dtype or self.dtype, requires_grad=requires_grad)
+
+    def new_zeros(self, *size, dtype=None, device=None, requires_grad=False):
+        from ._factory import zeros
+        return zeros(*size, dtype=dtype or self.dtype, requires_grad=requires_grad)
+
+    def new_ones(self, *size, dtype=None, device=None, requires_grad=False):
+        from ._factory import ones
+        return ones(*size, dtype=dtype or self.dtype, requires_grad=requires_grad)
+
+    def new_full(self, size, fill_value, dtype=None, device=None, requires_grad=False):
+        from ._factory import full
+        return full(size, fill_value, dtype=dtype or self.dtype, requires_grad=requires_grad)
+
+    def new_empty(self, *size, dtype=None, device=None, requires_grad=False):
+        return self.new_zeros(*size, dtype=dtype, requires_grad=requires_grad)
+
+
+class _HookHandle:
+    """What register_hook returns: .remove() unregisters the hook."""
+    _next_id = 0
+
+    def __init__(self, hooks, fn):
+        _HookHandle._next_id += 1
+        self.id = _HookHandle._next_id
+        self._hooks = hooks
+        hooks[self.id] = fn
+
+    def remove(self):
+        self._hooks.pop(self.id, None)
+
+
+def _can_cast(src, dst):
+    """c10::canCast: no float->int, complex->real, or non-bool->bool in-place results."""
+    if src.is_complex and not dst.is_complex:
+        return False
+    if src.is_floating_point and D.is_integral(dst, True):
+        return False
+    if src is not D.bool_ and dst is D.bool_:
+        return False
+    return True
+
+
+def _cap(d):
+    return {"float32": "Float", "float64": "Double", "float16": "Half", "bfloat16": "BFloat16",
+            "int64": "Long", "int32": "Int", "int16": "Short", "int8": "Char", "uint8": "Byte",
+            "bool": "Bool", "complex64": "ComplexFloat",
+            "complex128": "ComplexDouble"}[d.name]
+
+
+def _make_inplace(fn):
+    def method(self, *args, **kwargs):
+        self._check_inplace()
+        return self._write_result(fn(self, *args, **kwargs))
+    method.__name__ = fn.__name__ + "_"
+    return method
+
+
+def _install_methods():
+    for name, fn in METHODS.items():
+        setattr(Tensor, name, fn)
+    for name, fn in INPLACE.items():
+        setattr(Tensor, name, _make_inplace(fn))
+
+
+# ------------------------------------------------------------------ tensor()
+def _infer_dtype(data):
+    """PyTorch's dtype inference for nested Python data."""
+    kinds = set()
+
+    def visit(x):
+        if isinstance(x, Tensor):
+            kinds.add(x.dtype)
+        elif isinstance(x, (list, tuple)):
+            for y in x:
+                visit(y)
+        elif isinstance(x, (bool, np.bool_)):
+            kinds.add(D.bool_)
+        elif isinstance(x, (int, np.integer)):
+            kinds.add(D.int64)
+        elif isinstance(x, complex):
+            kinds.add(D.complex64)
+        else:
+            kinds.add(D.get_default_dtype())
+    visit(data)
+    if not kinds:
+        return D.get_default_dtype()
+    out = None
+    for k in kinds:
+        out = k if out is None else D.promote_types(out, k)
+    return out
+
+
+def _to_numpy(data, dtype):
+    if isinstance(data, Tensor):
+        return np.asarray(data._value()).astype(dtype.np)
+    if isinstance(data, (list, tuple)) and any(isinstance(x, Tensor) for x in _flat(data)):
+        data = _tensors_to_lists(data)
+    return np.asarray(data, dtype=dtype.np)
+
+
+def _flat(data):
+    for x in data:
+        if isinstance(x, (list, tuple)):
+            yield from _flat(x)
+        else:
+            yield x
+
+
+def _tensors_to_lists(data):
+    if isinstance(data, Tensor):
+        return data.tolist()
+    if isinstance(data, (list, tuple)):
+        return [_tensors_to_lists(x) for x in data]
+    return data
+
+
+def from_array(arr, dtype=None, requires_grad=False):
+    """A concrete tensor from a NumPy or JAX array (device_put once, then a program input)."""
+    import jax
+    if dtype is None:
+        dtype = D.from_numpy_dtype(arr.dtype) if np.dtype(arr.dtype) in D._BY_NP \
+            else D.as_dtype(arr.dtype)
+    if isinstance(arr, np.ndarray) or np.isscalar(arr):
+        arr = np.asarray(arr, dtype=dtype.np)
+    with jax.enable_x64(True):
+        val = jax.device_put(arr)
+        if val.dtype != dtype.np:
+            val = val.astype(dtype.np)
+    t = Tensor._wrap(const_node(val, dtype))
+    if requires_grad:
+        _require_grad_at_creation(t)
+    return t
+
+
+def _require_grad_at_creation(t):
+    if not (t.dtype.is_floating_point or t.dtype.is_complex):
+        raise RuntimeError("Only Tensors of floating point and complex dtype can require "
+                           "gradients")
+    t.requires_grad_(True)
+
+
+def tensor(data, *, dtype=None, device=None, requires_grad=False, pin_memory=False):
+    """torch.tensor: copy `data` (nested lists, numbers, NumPy arrays, tensors)."""
+    if isinstance(data, Tensor):
+        warnings.warn(
+            "To copy construct from a tensor, it is recommended to use sourceTensor.detach()."
+            "clone() or sourceTensor.detach().clone().requires_grad_(True), rather than "
+            "torch.tensor(sourceTensor).", UserWarning, stacklevel=2)
+    if dtype is not None:
+        dt = D.as_dtype(dtype)
+    elif isinstance(data, np.ndarray):
+        dt = D.as_dtype(data.dtype)
+    elif isinstance(data, np.generic):
+        dt = D.as_dtype(data.dtype)
+    elif isinstance(data, Tensor):
+        dt = data.dtype
+    else:
+        dt = _infer_dtype(data)
+    if requires_grad and not (dt.is_floating_point or dt.is_complex):
+        raise RuntimeError("Only Tensors of floating point and complex dtype can require "
+                           "gradients")
+    return from_array(_to_numpy(data, dt), dt, requires_grad)
+
+
+def full_like(input, fill_value, *, dtype=None, device=None, requires_grad=False):
+    from ._factory import full
+    return full(tuple(input.shape), fill_value, dtype=dtype or input.dtype,
+                requires_grad=requires_grad)
+
+
+def _rebuild(arr, dtype_name, requires_grad):
+    return tensor(arr, dtype=D._BY_NAME[dtype_name], requires_grad=requires_grad)
+
+
+_dispatch.Tensor = Tensor

@@ -1,0 +1,91 @@
+"""Grad-mode context managers (per thread, as in PyTorch)."""
+from __future__ import annotations
+
+import functools
+
+from .._dispatch import STATE
+
+
+class _Mode:
+    """Base: a context manager that is also a decorator."""
+
+    def __call__(self, fn):
+        @functools.wraps(fn)
+        def wrapper(*args, **kwargs):
+            with self.__class__(*self._args):
+                return fn(*args, **kwargs)
+        return wrapper
+
+    _args = ()
+
+    def clone(self):
+        return self.__class__(*self._args)
+
+
+class set_grad_enabled(_Mode):
+    """Enable or disable gradient recording, as a function, context manager or decorator."""
+
+    def __init__(self, mode):
+        self._args = (bool(mode),)
+        self.prev = STATE.enabled
+        STATE.enabled = bool(mode)
+
+    def __enter__(self):
+        return None
+
+    def __exit__(self, *exc):
+        STATE.enabled = self.prev
+        return False
+
+
+class no_grad(_Mode):
+    """Ops inside record no autograd history (they are still lazy and fused)."""
+
+    def __init__(self, orig_func=None):
+        if orig_func is not None and callable(orig_func):
+            self._wrapped = orig_func
+
+    def __new__(cls, orig_func=None):
+        self = super().__new__(cls)
+        if orig_func is not None and callable(orig_func):
+            return cls()(orig_func)
+        return self
+
+    def __enter__(self):
+        self.prev = STATE.enabled
+        STATE.enabled = False
+
+    def __exit__(self, *exc):
+        STATE.enabled = self.prev
+        return False
+
+
+class enable_grad(no_grad):
+    def __enter__(self):
+        self.prev = STATE.enabled
+        STATE.enabled = True
+
+
+class inference_mode(_Mode):
+    """Like no_grad here (facade has no separate inference tensors; documented)."""
+
+    def __init__(self, mode=True):
+        self._args = (mode,)
+        self.mode = mode
+
+    def __enter__(self):
+        self.prev = STATE.enabled, STATE.inference
+        if self.mode:
+            STATE.enabled, STATE.inference = False, True
+
+    def __exit__(self, *exc):
+        STATE.enabled, STATE.inference = self.prev
+        return False
+
+
+def is_grad_enabled():
+    return STATE.enabled
+
+
+def is_inference_mode_enabled():
+    return STATE.inference

@@ -1,0 +1,12 @@
+"""Counters and views of what facade compiles, for tests, benchmarks and notebooks."""
+from __future__ import annotations
+
+from ._compile import PROGRAMS, counters, reset_counters
+
+
+def cache_size() -> int:
+    """Number of compiled programs held in the program cache."""
+    return len(PROGRAMS)
+
+
+__all__ = ["counters", "reset_counters", "cache_size"]

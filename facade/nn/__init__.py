@@ -1,0 +1,4 @@
+"""torch.nn (functional only so far; modules come with the nn issue)."""
+from . import functional
+
+__all__ = ["functional"]
