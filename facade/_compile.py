@@ -10,6 +10,7 @@ key, and input data and scalars are arguments, never baked-in constants.
 from __future__ import annotations
 
 import collections
+import itertools
 import threading
 
 import jax
@@ -55,76 +56,79 @@ class Walk:
                   recorded as an op).
     """
 
-    __slots__ = ("mode", "slot", "key", "nodes", "arrays", "fs", "is_", "leaves", "hooked",
+    __slots__ = ("mode", "gen", "key", "nodes", "arrays", "fs", "is_", "leaves", "hooked",
                  "input_nodes", "stop")
 
     def __init__(self, mode):
         self.mode = mode
-        self.stop = None     # ids of nodes to treat as inputs whatever their state
-        self.slot = {}
+        self.gen = next(_GENERATIONS)  # nodes visited by this walk carry mark == gen
+        self.stop = None     # nodes to treat as inputs whatever their state
         self.key = []
         self.nodes = []      # per slot: Node, or None for a scalar
         self.arrays = []
         self.fs = []
         self.is_ = []
-        self.leaves = []     # slots of requires-grad leaves met (grad/graph modes)
+        self.leaves = []     # slots of requires-grad leaves met
         self.hooked = []     # slots of non-leaf nodes carrying hooks / retain_grad
         self.input_nodes = []  # nodes (or scalars) feeding the program, in argument order
 
-    def _terminal(self, n):
-        if self.stop is not None and id(n) in self.stop:
-            return True
-        mode = self.mode
-        if mode == "value":
-            return n.value is not None
-        if mode == "grad":
-            return n.value is not None and (not n.requires_grad or n.op is LEAF)
-        return not n.requires_grad or n.op is LEAF
+    def slot_of(self, n):
+        return n.slot if n.mark == self.gen else None
 
     def add(self, root) -> int:
-        slot = self.slot
-        s = slot.get(id(root))
-        if s is not None:
-            return s
-        key, nodes = self.key, self.nodes
-        grad_mode = self.mode != "value"
+        """Visit the graph below `root` (post-order, iterative); return root's slot."""
+        gen = self.gen
+        if root.mark == gen:
+            return root.slot
+        key, nodes, arrays = self.key, self.nodes, self.arrays
+        mode = self.mode
+        graph = mode == "graph"
+        value_mode = mode == "value"
+        grad_mode = not value_mode
+        stop = self.stop
         stack = [root]
+        push, pop = stack.append, stack.pop
         while stack:
             n = stack[-1]
-            if id(n) in slot:
-                stack.pop()
+            if n.mark == gen:
+                pop()
                 continue
-            if self._terminal(n):
-                stack.pop()
-                slot[id(n)] = len(key)
+            if value_mode:
+                terminal = n.value is not None
+            elif graph:
+                terminal = not n.requires_grad or n.op is LEAF
+            else:
+                terminal = n.value is not None and (not n.requires_grad or n.op is LEAF)
+            if terminal or (stop is not None and n in stop):
+                pop()
+                n.mark, n.slot = gen, len(key)
                 if n.op is LEAF and n.requires_grad:
-                    self.leaves.append(len(key))
+                    self.leaves.append(n.slot)
                 key.append(_input_sig(n))
                 nodes.append(n)
-                if self.mode == "graph":
+                if graph:
                     self.input_nodes.append(n)
                 else:
-                    self.arrays.append(n.value)
+                    arrays.append(n.value)
                 continue
             pending = False
             for x in n.inputs:
-                if x.__class__ is Node and id(x) not in slot:
-                    stack.append(x)
+                if x.__class__ is Node and x.mark != gen:
+                    push(x)
                     pending = True
             if pending:
                 continue
-            stack.pop()
+            pop()
             if n.op is LEAF:
                 self.leaves.append(len(key))
             elif grad_mode and n.requires_grad:
-                if n.freed and n.op.saves:
-                    raise RuntimeError(SECOND_BACKWARD)
+                _check_saved(n)
                 if n.meta is not None:
                     self.hooked.append(len(key))
             refs = [n.sig]
             for x in n.inputs:
                 if x.__class__ is Node:
-                    refs.append(slot[id(x)])
+                    refs.append(x.slot)
                 else:
                     refs.append(len(key))
                     if x.__class__ is float:
@@ -134,12 +138,12 @@ class Walk:
                         key.append("i")
                         self.is_.append(int(x))
                     nodes.append(None)
-                    if self.mode == "graph":
+                    if graph:
                         self.input_nodes.append(x)
-            slot[id(n)] = len(key)
+            n.mark, n.slot = gen, len(key)
             key.append(tuple(refs))
             nodes.append(n)
-        return slot[id(root)]
+        return root.slot
 
     def scalar_args(self):
         fs = np.array(self.fs, np.float64) if self.fs else _EMPTY_F
@@ -147,6 +151,7 @@ class Walk:
         return fs, is_
 
 
+_GENERATIONS = itertools.count(1)
 _EMPTY_F = np.zeros(0, np.float64)
 _EMPTY_I = np.zeros(0, np.int64)
 
@@ -156,6 +161,38 @@ SECOND_BACKWARD = (
     "when you call .backward() or autograd.grad(). Specify retain_graph=True if you need to "
     "backward through the graph a second time or if you need to access saved tensors after "
     "calling backward.")
+
+def _check_saved(n):
+    """PyTorch's checks on a node about to be differentiated: freed graph, stale saves."""
+    if n.freed and n.op.saves:
+        raise RuntimeError(SECOND_BACKWARD)
+    saves = n.op.saves
+    if saves:
+        output = saves == "output"
+        saved = (n,) if output else saves(n) if callable(saves) else n.inputs
+        for x in saved:
+            if x.__class__ is Node and x.over is not None:
+                raise RuntimeError(_stale_message(x, output))
+
+
+def _stale_message(x, output):
+    import re
+
+    from .autograd.graph import grad_fn_of
+    ref, ver = x.over
+    t = ref()
+    now = t._version if t is not None else ver + 1
+    names = {"float32": "Float", "float64": "Double", "float16": "Half", "bfloat16": "BFloat16"}
+    what = f"[torch.{names.get(x.dtype.name, x.dtype.name)}Tensor {list(x.shape)}]"
+    cur = x if output or t is None else t._base_sync()
+    if cur.requires_grad and cur.op is not LEAF:
+        name = re.sub(r"Backward\d*$", "", type(grad_fn_of(cur)).__name__)
+        what += f", which is output 0 of {name},"
+    return ("one of the variables needed for gradient computation has been modified by an "
+            f"inplace operation: {what} is at version {now}; expected version {ver} instead. "
+            "Hint: enable anomaly detection to find the operation that failed to compute its "
+            "gradient, with torch.autograd.set_detect_anomaly(True, check_nan=False).")
+
 
 # the leaf op is declared here because the walk must recognise it
 from ._ops.core import LEAF  # noqa: E402

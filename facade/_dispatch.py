@@ -23,25 +23,31 @@ STATE = _GradState()
 _RULES: dict = {}
 Tensor = None  # set by _tensor (the class wraps nodes; imported late to avoid a cycle)
 
-_SCALARS = (float, int, bool)
 
 
 def _rule(op, inputs, params):
-    k = (op, params) + tuple((x.shape, x.dtype) if x.__class__ is Node else x.__class__
-                             for x in inputs)
+    k = [op, params]
+    for x in inputs:
+        if x.__class__ is Node:
+            k.append(x.shape)
+            k.append(x.dtype)
+        else:
+            k.append(x.__class__)
+    k = tuple(k)
     hit = _RULES.get(k)
     if hit is None:
         shape, dtype, cdtype = op.rule(*inputs, **dict(params))
-        hit = _RULES[k] = (shape, dtype, intern_sig(op, params, shape, dtype, cdtype))
+        hit = _RULES[k] = (shape, dtype, intern_sig(op, params, shape, dtype, cdtype),
+                           op.grad_fn is not None and (dtype.is_floating_point
+                                                       or dtype.is_complex))
     return hit
 
 
 def record(op, inputs, params=(), grad=None) -> Node:
     """Record `op` on Nodes / Python scalars; `grad` overrides the grad mode (views)."""
-    shape, dtype, sig = _rule(op, inputs, params)
+    shape, dtype, sig, differentiable = _rule(op, inputs, params)
     rg = False
-    if op.grad_fn is not None and (STATE.enabled if grad is None else grad) \
-            and (dtype.is_floating_point or dtype.is_complex):
+    if differentiable and (STATE.enabled if grad is None else grad):
         for x in inputs:
             if x.__class__ is Node and x.requires_grad:
                 rg = True
@@ -58,24 +64,27 @@ def scalar(x):
 
 def unwrap(x):
     """Tensor -> its current Node; Python numbers pass through."""
-    if isinstance(x, Tensor):
-        return x._base_sync()
     c = x.__class__
     if c is float or c is int or c is bool:
         return x
-    if isinstance(x, (np.generic,)) and x.ndim == 0:
+    if isinstance(x, Tensor):
+        return x._node if x._base is None else x._base_sync()
+    if isinstance(x, np.generic) and x.ndim == 0:
         return x.item()
-    if isinstance(x, (int, float, bool)):
-        return x.__class__.__mro__[1](x) if c not in _SCALARS else x
+    if isinstance(x, (int, float)):  # subclasses of numbers (e.g. IntEnum)
+        return float(x) if isinstance(x, float) else int(x)
     raise TypeError(f"expected Tensor as element, but got {type(x).__name__}")
 
 
 def apply(op, args, params=()):
     """Record `op` on Tensors / numbers and wrap the result in a Tensor."""
-    node = record(op, tuple(unwrap(a) for a in args), params)
+    node = record(op, tuple([unwrap(a) for a in args]), params)
     if op.view:
         return Tensor._view_of(args[0], node, op, params)
-    return Tensor._wrap(node)
+    t = object.__new__(Tensor)
+    t._node = node
+    t._base = None
+    return t
 
 
 def apply_nodes(op, nodes, params=()):

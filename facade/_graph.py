@@ -33,12 +33,15 @@ class Node:
     inputs: Nodes, or Python scalars (which become program arguments, never constants).
     requires_grad: this node is part of the autograd graph (depends on a leaf that
     requires grad through differentiable ops, or is such a leaf itself).
+    over: set when an in-place write replaced this value in its tensor; backward through an
+    op that saved it then raises PyTorch's "modified by an inplace operation" error.
     meta: the AutogradMeta of the tensor this node is a leaf of, or that registered hooks
     or retain_grad on it.
     """
 
     __slots__ = ("op", "inputs", "params", "shape", "dtype", "sig", "value",
-                 "requires_grad", "meta", "freed", "gradfn", "__weakref__")
+                 "requires_grad", "meta", "freed", "gradfn", "over", "mark", "slot",
+                 "__weakref__")
 
     def __init__(self, op, inputs, params, shape, dtype, sig, requires_grad, value=None):
         self.op = op
@@ -52,6 +55,9 @@ class Node:
         self.meta = None
         self.freed = False
         self.gradfn = None
+        self.over = None    # (tensor weakref, version) once an in-place op replaced it
+        self.mark = 0       # the last walk that visited this node, and its slot there
+        self.slot = 0
 
     def __repr__(self):
         name = self.op.name if self.op is not None else "const"

@@ -91,7 +91,7 @@ class AutogradMeta:
 
 def _leaf(value_node: Node, meta) -> Node:
     """Wrap a value as a leaf that requires grad (the variable autograd differentiates)."""
-    shape, dtype, sig = _dispatch._rule(C.LEAF, (value_node,), ())
+    shape, dtype, sig, _ = _dispatch._rule(C.LEAF, (value_node,), ())
     v = value_node.value
     n = Node(C.LEAF, () if v is not None else (value_node,), (), shape, dtype, sig, True, v)
     n.meta = meta
@@ -177,6 +177,9 @@ class Tensor:
         if b is None:
             self._set_root(new)
             return
+        cur = self._base_sync()
+        if cur.over is None:
+            cur.over = (weakref.ref(b), b._version)
         if self._detached and new.requires_grad:
             new = record(C.DETACH, (new,))
         if self._vchain:
@@ -195,6 +198,8 @@ class Tensor:
                 new = record(C.REBASE, (new, old), grad=True)
         if old.meta is not None and new.meta is None and old.op is not C.LEAF:
             new.meta = old.meta
+        if old.over is None:
+            old.over = (weakref.ref(self), self._version)
         self._node = new
         self._version += 1
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import jax
 import jax.numpy as jnp
+from jax.custom_derivatives import SymbolicZero
 
 from .. import _dtype as D
 from .._dispatch import apply
@@ -42,10 +43,21 @@ RSUB = defop("rsub", lambda a, b: b - a, _no_bool_sub, "RsubBackward0", promote=
              visible=(0, 1), saves=False, vjp_name="NegBackward0")
 RSUB_SCALAR = defop("rsub_scalar", lambda a, b: b - a, _no_bool_sub, "RsubBackward1",
                     promote=True, visible=(0,), saves=False, vjp_name="NegBackward0")
+def _saves_other(n):
+    """mul saves each input only for the gradient of the other one."""
+    a, b = n.inputs
+    return [x for x, other in ((a, b), (b, a)) if getattr(other, "requires_grad", False)]
+
+
+def _div_saves(n):
+    a, b = n.inputs
+    return [b] + ([a] if getattr(b, "requires_grad", False) else [])
+
+
 MUL = defop("mul", lambda a, b: a * b, elementwise_rule, "MulBackward0", promote=True,
-            visible=(0, 1))
+            visible=(0, 1), saves=_saves_other)
 DIV = defop("div", lambda a, b: a / b, float_elementwise_rule, "DivBackward0", promote=True,
-            visible=(0, 1), vjp_name="DivBackward0")
+            visible=(0, 1), vjp_name="DivBackward0", saves=_div_saves)
 
 
 def _div_mode(a, b, mode):
@@ -62,7 +74,31 @@ DIV_MODE = defop("div_mode", _div_mode, elementwise_rule, "DivBackward1", promot
                  visible=(0, 1))
 
 
+@jax.custom_jvp
+def _fpow(a, b):
+    return jnp.power(a, b)
+
+
+def _fpow_jvp(primals, tangents):
+    # PyTorch: d/da is 0 where the exponent is 0; d/db is 0 where a == 0 and b >= 0.
+    # A constant operand's tangent is a symbolic zero: its (maybe nan) partial is skipped.
+    a, b = primals
+    da, db = tangents
+    out = jnp.power(a, b)
+    t = jnp.zeros_like(out)
+    if type(da) is not SymbolicZero:
+        t = t + jnp.where(b == 0, 0, b * jnp.power(a, jnp.where(b == 0, 1, b - 1))) * da
+    if type(db) is not SymbolicZero:
+        t = t + jnp.where((a == 0) & (b >= 0), 0, out * jnp.log(jnp.where(a == 0, 1, a))) * db
+    return out, t
+
+
+_fpow.defjvp(_fpow_jvp, symbolic_zeros=True)
+
+
 def _pow(a, b):
+    if jnp.issubdtype(a.dtype, jnp.inexact):
+        return _fpow(a, b)
     return jnp.power(a, b)
 
 
@@ -138,8 +174,17 @@ def _relu(x):
     return jnp.where(x > 0, x, jnp.zeros_like(x))
 
 
-def _sign_abs(x):
+@jax.custom_jvp
+def _abs(x):
     return jnp.abs(x)
+
+
+# PyTorch: d|x|/dx = sign(x), 0 at 0
+_abs.defjvp(lambda p, t: (jnp.abs(p[0]), jnp.sign(p[0]) * t[0]))
+
+
+def _sign_abs(x):
+    return _abs(x) if jnp.issubdtype(x.dtype, jnp.inexact) else jnp.abs(x)
 
 
 @jax.custom_jvp
@@ -168,15 +213,15 @@ def _unary(name, impl, grad_fn, *, floating=True, saves=True, vjp_name="MulBackw
 NEG = _unary("neg", jnp.negative, "NegBackward0", floating=False, saves=False,
              vjp_name="NegBackward0", aliases=("negative",))
 ABS = _unary("abs", _sign_abs, "AbsBackward0", floating=False)
-EXP = _unary("exp", jnp.exp, "ExpBackward0")
+EXP = _unary("exp", jnp.exp, "ExpBackward0", saves="output")
 LOG = _unary("log", jnp.log, "LogBackward0", vjp_name="DivBackward0")
-SQRT = _unary("sqrt", _sqrt, "SqrtBackward0", vjp_name="DivBackward0")
+SQRT = _unary("sqrt", _sqrt, "SqrtBackward0", vjp_name="DivBackward0", saves="output")
 SIN = _unary("sin", jnp.sin, "SinBackward0")
 COS = _unary("cos", jnp.cos, "CosBackward0")
-TANH = _unary("tanh", jnp.tanh, "TanhBackward0", functional=True)
-SIGMOID = _unary("sigmoid", jax.nn.sigmoid, "SigmoidBackward0", functional=True)
+TANH = _unary("tanh", jnp.tanh, "TanhBackward0", functional=True, saves="output")
+SIGMOID = _unary("sigmoid", jax.nn.sigmoid, "SigmoidBackward0", functional=True, saves="output")
 RELU = _unary("relu", _relu, "ReluBackward0", floating=False, functional=True,
-              vjp_name="ThresholdBackward0")
+              vjp_name="ThresholdBackward0", saves="output")
 RECIPROCAL = _unary("reciprocal", lambda x: 1 / x, "ReciprocalBackward0")
 SQUARE = _unary("square", jnp.square, "PowBackward0")
 

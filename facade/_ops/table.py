@@ -22,7 +22,9 @@ class OpDef:
     grad_fn: str | None = None     # PyTorch's grad_fn class name; None: not differentiable
     promote: bool = False          # cast tensor inputs to the rule's compute dtype
     visible: tuple | None = None   # inputs listed in next_functions (None: all of them)
-    saves: bool = True             # backward uses saved values (a 2nd backward raises)
+    saves: object = True           # backward uses saved values (a 2nd backward raises):
+    #                                True: its inputs; "output": its result; or fn(node) ->
+    #                                the saved inputs (mul saves x only if y requires grad)
     vjp_name: str = "MulBackward0"  # grad_fn of a gradient computed with create_graph
     view: bool = False             # the result aliases its (first) input
     transparent: bool = False      # internal plumbing, hidden from next_functions

@@ -79,7 +79,7 @@ def _targets(w, inputs, allow_unused):
     slots, pert, metas, unused = [], [], [], []
     for i, t in enumerate(inputs):
         n = t._base_sync()
-        s = w.slot.get(id(n))
+        s = w.slot_of(n)
         if s is None:
             if not allow_unused:
                 raise RuntimeError(
@@ -320,7 +320,7 @@ def node_vjp(n, grads):
     """grad_fn(*grads) called by hand: the vjp of one node, recorded like create_graph."""
     from .._tensor import tensor
     w = Walk("graph")
-    w.stop = {id(x) for x in n.inputs if isinstance(x, Node)}
+    w.stop = {x for x in n.inputs if isinstance(x, Node)}
     root = w.add(n)
     g = grads[0] if grads else None
     g = g if isinstance(g, Tensor) else tensor(1.0 if g is None else g, dtype=n.dtype)
@@ -336,7 +336,7 @@ def node_vjp(n, grads):
         if not (isinstance(x, Node) and x.requires_grad):
             outs.append(None)
             continue
-        s = w.slot[id(x)]
+        s = w.slot_of(x)
         outs.append(_record_vjp(w, (root,), (cot,), (s,), (x.op is not C.LEAF,), 0,
                                 n.op.vjp_name or "AddBackward0"))
     with_grad = STATE.enabled
