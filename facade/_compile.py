@@ -119,12 +119,8 @@ class Walk:
             if pending:
                 continue
             pop()
-            if n.op is LEAF:
-                self.leaves.append(len(key))
-            elif grad_mode and n.requires_grad:
+            if grad_mode and n.requires_grad and n.op is not LEAF:
                 _check_saved(n)
-                if n.meta is not None:
-                    self.hooked.append(len(key))
             refs = [n.sig]
             for x in n.inputs:
                 if x.__class__ is Node:
@@ -141,6 +137,10 @@ class Walk:
                     if graph:
                         self.input_nodes.append(x)
             n.mark, n.slot = gen, len(key)
+            if n.op is LEAF:
+                self.leaves.append(n.slot)
+            elif grad_mode and n.meta is not None and n.requires_grad:
+                self.hooked.append(n.slot)
             key.append(tuple(refs))
             nodes.append(n)
         return root.slot
@@ -291,7 +291,7 @@ class ProgramCache:
         _counters["compiles"] += 1
         with self._lock:
             d[key] = prog
-            if len(d) > self.maxsize:
+            while len(d) > self.maxsize:
                 d.popitem(last=False)
         return prog
 
