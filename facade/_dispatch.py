@@ -46,13 +46,38 @@ def _rule(op, inputs, params):
 def record(op, inputs, params=(), grad=None) -> Node:
     """Record `op` on Nodes / Python scalars; `grad` overrides the grad mode (views)."""
     shape, dtype, sig, differentiable = _rule(op, inputs, params)
+    enabled = STATE.enabled if grad is None else grad
     rg = False
-    if differentiable and (STATE.enabled if grad is None else grad):
+    if differentiable and enabled:
         for x in inputs:
             if x.__class__ is Node and x.requires_grad:
                 rg = True
                 break
-    return Node(op, inputs, params, shape, dtype, sig, rg)
+    n = Node(op, inputs, params, shape, dtype, sig, rg)
+    if rg:
+        for x in inputs:
+            if x.__class__ is Node and x.inf:
+                _check_inference_saved(n)
+                break
+    elif not enabled and STATE.inference:
+        n.inf = True
+    return n
+
+
+INFERENCE_SAVED = (
+    "Inference tensors cannot be saved for backward. Please do not use Tensors created in "
+    "inference mode in computation tracked by autograd. To work around this, you can make a "
+    "clone to get a normal tensor and use it in autograd, or use `torch.no_grad()` instead "
+    "of `torch.inference_mode()`.")
+
+
+def _check_inference_saved(n):
+    saves = n.op.saves
+    if not saves or saves == "output":
+        return
+    saved = saves(n) if callable(saves) else n.inputs
+    if any(x.__class__ is Node and x.inf for x in saved):
+        raise RuntimeError(INFERENCE_SAVED)
 
 
 def scalar(x):

@@ -40,7 +40,7 @@ class Node:
     """
 
     __slots__ = ("op", "inputs", "params", "shape", "dtype", "sig", "value",
-                 "requires_grad", "meta", "freed", "gradfn", "over", "mark", "slot",
+                 "requires_grad", "meta", "freed", "gradfn", "over", "mark", "slot", "inf",
                  "__weakref__")
 
     def __init__(self, op, inputs, params, shape, dtype, sig, requires_grad, value=None):
@@ -56,6 +56,7 @@ class Node:
         self.freed = False
         self.gradfn = None
         self.over = None    # (tensor weakref, version) once an in-place op replaced it
+        self.inf = False    # created in inference_mode
         self.mark = 0       # the last walk that visited this node, and its slot there
         self.slot = 0
 

@@ -143,6 +143,11 @@ class Tensor:
 
     # ------------------------------------------------------------ in-place writes
     def _check_inplace(self):
+        if self._base_sync().inf and not STATE.inference:
+            raise RuntimeError(
+                "Inplace update to inference tensor outside InferenceMode is not allowed.You "
+                "can make a clone to get a normal tensor before doing inplace update.See "
+                "https://github.com/pytorch/rfcs/pull/17 for more details.")
         if not STATE.enabled:
             return
         b = self._base
@@ -247,6 +252,9 @@ class Tensor:
     def element_size(self):
         return self.dtype.itemsize
 
+    def is_inference(self):
+        return self._base_sync().inf
+
     def is_floating_point(self):
         return self.dtype.is_floating_point
 
@@ -288,6 +296,9 @@ class Tensor:
                 "var_no_grad = var.detach().")
         if flag and not (n.dtype.is_floating_point or n.dtype.is_complex):
             raise RuntimeError(int_msg)
+        if flag and n.inf and not STATE.inference:
+            raise RuntimeError("Setting requires_grad=True on inference tensor outside "
+                               "InferenceMode is not allowed.")
         if bool(flag) == n.requires_grad:
             return
         if self._base is not None:
@@ -788,6 +799,7 @@ def from_array(arr, dtype=None, requires_grad=False):
         if val.dtype != dtype.np:
             val = val.astype(dtype.np)
     t = Tensor._wrap(const_node(val, dtype))
+    t._node.inf = STATE.inference
     if requires_grad:
         _require_grad_at_creation(t)
     return t
