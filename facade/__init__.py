@@ -20,7 +20,8 @@ from ._factory import (Generator, arange, as_tensor, default_generator, empty, e
                        ones_like, rand, rand_like, randint, randint_like, randn, randn_like,
                        randperm, seed, zeros, zeros_like)
 from . import autograd, debug, nn
-from .autograd import (enable_grad, inference_mode, is_grad_enabled, is_inference_mode_enabled,
+from .autograd import (enable_grad, inference_mode, is_anomaly_check_nan_enabled,
+                       is_anomaly_enabled, set_detect_anomaly, is_grad_enabled, is_inference_mode_enabled,
                        no_grad, set_grad_enabled)
 
 _install_methods()

@@ -221,12 +221,7 @@ def evaluate(key, arrays, fs, is_, override=None):
                 ii += 1
         else:
             op, params, shape, dtype, cdtype = SIGS[e[0]]
-            args = []
-            for r in e[1:]:
-                a = env[r]
-                if key[r].__class__ is str or (op.promote and a.dtype != cdtype.np):
-                    a = a.astype(cdtype.np if cdtype is not None else dtype.np)
-                args.append(a)
+            args = op_args(key, e, env)
             v = op.impl(*args, **dict(params)) if params else op.impl(*args)
             if v.dtype != dtype.np:
                 v = v.astype(dtype.np)
@@ -236,6 +231,19 @@ def evaluate(key, arrays, fs, is_, override=None):
                 v = f(v)
         env.append(v)
     return env
+
+
+def op_args(key, e, env):
+    """The arguments of op entry `e`: scalars cast to the compute dtype, and tensors too
+    for ops that promote (PyTorch computes `int_tensor * 2.5` in float32)."""
+    op, params, shape, dtype, cdtype = SIGS[e[0]]
+    args = []
+    for r in e[1:]:
+        a = env[r]
+        if key[r].__class__ is str or (op.promote and a.dtype != cdtype.np):
+            a = a.astype(cdtype.np if cdtype is not None else dtype.np)
+        args.append(a)
+    return args
 
 
 def vjp_program(key, roots, cots, targets, perturbed, olds=(), extra=()):

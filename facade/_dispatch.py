@@ -16,6 +16,8 @@ class _GradState(threading.local):
     """Per-thread grad mode, as in PyTorch."""
     enabled = True
     inference = False
+    anomaly = False
+    anomaly_nan = True
 
 
 STATE = _GradState()
@@ -61,6 +63,9 @@ def record(op, inputs, params=(), grad=None) -> Node:
                 break
     elif not enabled and STATE.inference:
         n.inf = True
+    if STATE.anomaly:
+        from .autograd.anomaly_mode import forward_stack
+        n.tb = forward_stack()
     return n
 
 

@@ -40,7 +40,7 @@ class Node:
     """
 
     __slots__ = ("op", "inputs", "params", "shape", "dtype", "sig", "value",
-                 "requires_grad", "meta", "freed", "gradfn", "over", "mark", "slot", "inf",
+                 "requires_grad", "meta", "freed", "gradfn", "over", "mark", "slot", "inf", "tb",
                  "__weakref__")
 
     def __init__(self, op, inputs, params, shape, dtype, sig, requires_grad, value=None):

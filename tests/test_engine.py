@@ -289,3 +289,16 @@ def test_program_cache_is_bounded():
         assert len(PROGRAMS) <= 8
     finally:
         PROGRAMS.maxsize = old
+
+
+def test_anomaly_mode_names_the_backward_that_made_nan():
+    x = torch.tensor([-1.0, 1.0], requires_grad=True)
+    with pytest.warns(UserWarning, match="Anomaly Detection has been enabled"):
+        ctx = torch.autograd.detect_anomaly()
+    with ctx:
+        y = x.sqrt()
+        with pytest.warns(UserWarning, match="Error detected in SqrtBackward0"):
+            with pytest.raises(RuntimeError,
+                               match="Function 'SqrtBackward0' returned nan values in its 0th"):
+                y.sum().backward()
+    assert not torch.is_anomaly_enabled()

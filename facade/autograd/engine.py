@@ -100,6 +100,9 @@ def _backward_now(roots, grads, inputs, accumulate, retain_graph, allow_unused):
     slots, pert, owners, unused = _targets(w, inputs, allow_unused)
     hooked = [s for s in dict.fromkeys(w.hooked) if _has_hooks(w.nodes[s].meta)]
     lazy = tuple(s for s in dict.fromkeys(w.leaves) if w.nodes[s].value is None)
+    if STATE.anomaly and STATE.anomaly_nan:
+        from .anomaly_mode import check_nan
+        check_nan(w, root_slots, cot_slots)
 
     if hooked and inputs is None:
         outs, gvals, extra = _staged(w, root_slots, cot_slots, slots, hooked, lazy)
