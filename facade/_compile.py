@@ -17,7 +17,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from ._graph import SIGS, Node, intern_sig
+from ._graph import SIGS, Node, Packed, intern_sig
 
 # ------------------------------------------------------------------ counters
 _counters = collections.Counter()
@@ -57,7 +57,7 @@ class Walk:
     """
 
     __slots__ = ("mode", "gen", "key", "nodes", "arrays", "fs", "is_", "leaves", "hooked",
-                 "input_nodes", "stop")
+                 "input_nodes", "stop", "bufs", "_buf_ids")
 
     def __init__(self, mode):
         self.mode = mode
@@ -71,6 +71,8 @@ class Walk:
         self.leaves = []     # slots of requires-grad leaves met
         self.hooked = []     # slots of non-leaf nodes carrying hooks / retain_grad
         self.input_nodes = []  # nodes (or scalars) feeding the program, in argument order
+        self.bufs = []       # PackBuffer arrays that packed input values slice
+        self._buf_ids = {}
 
     def slot_of(self, n):
         return n.slot if n.mark == self.gen else None
@@ -104,12 +106,21 @@ class Walk:
                 n.mark, n.slot = gen, len(key)
                 if n.op is LEAF and n.requires_grad:
                     self.leaves.append(n.slot)
-                key.append(_input_sig(n))
                 nodes.append(n)
                 if graph:
                     self.input_nodes.append(n)
+                    key.append(_input_sig(n))
+                    continue
+                v = n.value
+                if v.__class__ is Packed:
+                    k = self._buf_ids.get(id(v.buf))
+                    if k is None:
+                        k = self._buf_ids[id(v.buf)] = len(self.bufs)
+                        self.bufs.append(v.buf.array)
+                    key.append(("p", k, v.off, v.size, _input_sig(n)))
                 else:
-                    arrays.append(n.value)
+                    key.append(_input_sig(n))
+                    arrays.append(v)
                 continue
             pending = False
             for x in n.inputs:
@@ -119,12 +130,13 @@ class Walk:
             if pending:
                 continue
             pop()
-            if grad_mode and n.requires_grad and n.op is not LEAF:
-                _check_saved(n)
             refs = [n.sig]
+            stale = n.freed or n.over is not None
             for x in n.inputs:
                 if x.__class__ is Node:
                     refs.append(x.slot)
+                    if x.over is not None:
+                        stale = True
                 else:
                     refs.append(len(key))
                     if x.__class__ is float:
@@ -136,6 +148,8 @@ class Walk:
                     nodes.append(None)
                     if graph:
                         self.input_nodes.append(x)
+            if stale and grad_mode and n.requires_grad and n.op is not LEAF:
+                _check_saved(n)
             n.mark, n.slot = gen, len(key)
             if n.op is LEAF:
                 self.leaves.append(n.slot)
@@ -199,7 +213,7 @@ from ._ops.core import LEAF  # noqa: E402
 
 
 # ------------------------------------------------------------------ key -> function
-def evaluate(key, arrays, fs, is_, override=None):
+def evaluate(key, arrays, fs, is_, override=None, bufs=()):
     """Run the graph described by `key` on JAX values (traced or concrete).
 
     override: {slot: fn(value) -> value}, applied right after a slot is computed; the vjp
@@ -219,6 +233,8 @@ def evaluate(key, arrays, fs, is_, override=None):
             else:
                 v = is_[ii]
                 ii += 1
+        elif e[0].__class__ is str:  # ("p", buffer, offset, size, sig): a packed input
+            v = bufs[e[1]][e[2]:e[2] + e[3]].reshape(SIGS[e[4]][2])
         else:
             op, params, shape, dtype, cdtype = SIGS[e[0]]
             args = op_args(key, e, env)
@@ -246,8 +262,9 @@ def op_args(key, e, env):
     return args
 
 
-def vjp_program(key, roots, cots, targets, perturbed, olds=(), extra=()):
-    """fn(arrays, fs, is_, ct_in) -> (root values, grads of targets, [env[s] for s in extra])
+def vjp_program(key, roots, cots, targets, perturbed, olds=(), extra=(), pack=None):
+    """fn(arrays, fs, is_, bufs, ct_in) -> (root values, grads of targets, [env[s] for s in
+    extra]), or (root values, packed buffers of grads + extras) when `pack` is a layout.
 
     roots: slots of the outputs. cots: per root, the slot of its cotangent, -1 for ones, or
     -2-k for ct_in[k]. targets: slots to differentiate. perturbed: per target, True to
@@ -255,15 +272,15 @@ def vjp_program(key, roots, cots, targets, perturbed, olds=(), extra=()):
     autograd.grad, retain_grad), False to substitute a variable (leaves, and the cut points
     where hooks run). olds: per target, a slot added to its gradient (accumulation), or -1.
     """
-    def fn(arrays, fs, is_, ct_in=()):
-        env = evaluate(key, arrays, fs, is_)
+    def fn(arrays, fs, is_, bufs=(), ct_in=()):
+        env = evaluate(key, arrays, fs, is_, bufs=bufs)
         primals = [jnp.zeros_like(env[t]) if p else env[t] for t, p in zip(targets, perturbed)]
 
         def f(*tv):
             ov = {}
             for t, p, v in zip(targets, perturbed, tv):
                 ov[t] = (lambda x, v=v: x + v) if p else (lambda x, v=v: v)
-            e2 = evaluate(key, arrays, fs, is_, ov)
+            e2 = evaluate(key, arrays, fs, is_, ov, bufs)
             return [e2[r] for r in roots]
 
         outs, pull = jax.vjp(f, *primals)
@@ -275,8 +292,23 @@ def vjp_program(key, roots, cots, targets, perturbed, olds=(), extra=()):
         for i, o in enumerate(olds):
             if o >= 0:
                 grads[i] = env[o] + grads[i]
-        return outs, grads, [env[s] for s in extra]
+        rest = grads + [env[s] for s in extra]
+        if pack is None:
+            return outs, grads, rest[len(grads):]
+        order, places = pack
+        flat = [[] for _ in order]
+        for x, (g, _, _) in zip(rest, places):
+            flat[g].append(x.ravel())
+        return outs, [jnp.concatenate(parts) for parts in flat]
     return fn
+
+
+def unpack(buffers, pack, avals):
+    """Host side of a packed result: one Packed value per item, sharing the buffers."""
+    from ._graph import PackBuffer
+    bufs = [PackBuffer(b) for b in buffers]
+    return [Packed(bufs[g], off, size, shape)
+            for (g, off, size), (shape, _) in zip(pack[1], avals)]
 
 
 # ------------------------------------------------------------------ the program cache
@@ -330,7 +362,7 @@ def trace_in_x64(fn, *args):
 def realize(root: Node):
     """Compute a node's value with one program over its unevaluated subgraph."""
     if root.value is not None:
-        return root.value
+        return value_of(root)
     w = Walk("value")
     r = w.add(root)
     lazy_leaves = tuple(s for s in w.leaves if w.nodes[s].value is None)
@@ -340,16 +372,22 @@ def realize(root: Node):
     def make():
         k = key[1]
 
-        def fn(arrays, fs, is_):
-            env = evaluate(k, arrays, fs, is_)
+        def fn(arrays, fs, is_, bufs):
+            env = evaluate(k, arrays, fs, is_, bufs=bufs)
             return [env[s] for s in outs]
         return fn
 
     prog = PROGRAMS.get(key, make)
-    vals = call(prog, w.arrays, *w.scalar_args())
+    vals = call(prog, w.arrays, *w.scalar_args(), w.bufs)
     for s, v in zip(outs, vals):
         set_value(w.nodes[s], v)
-    return root.value
+    return value_of(root)
+
+
+def value_of(n: Node):
+    """A realized node's value as an array (packed values are sliced out on the host)."""
+    v = n.value
+    return v.materialize() if v.__class__ is Packed else v
 
 
 def set_value(n: Node, v):

@@ -69,3 +69,46 @@ def const_node(value, dtype) -> Node:
     """A concrete array as a graph input."""
     shape = tuple(value.shape)
     return Node(None, (), (), shape, dtype, intern_sig(None, (), shape, dtype, None), False, value)
+
+
+class PackBuffer:
+    """One flat device array holding many small outputs of a program (a step's gradients
+    and parameter values), so they cost one program argument and result, not hundreds."""
+
+    __slots__ = ("array", "host")
+
+    def __init__(self, array):
+        self.array = array
+        self.host = None
+
+
+class Packed:
+    """A node value stored as a slice of a PackBuffer (sliced inside the next program)."""
+
+    __slots__ = ("buf", "off", "size", "shape")
+
+    def __init__(self, buf, off, size, shape):
+        self.buf, self.off, self.size, self.shape = buf, off, size, shape
+
+    def materialize(self):
+        import numpy as np
+        b = self.buf
+        if b.host is None:
+            b.host = np.asarray(b.array)
+        return b.host[self.off:self.off + self.size].reshape(self.shape)
+
+
+def pack_layout(avals):
+    """Group (shape, dtype) items by dtype: per item (group, offset, size); group dtypes."""
+    groups, order, places = {}, [], []
+    for shape, dt in avals:
+        g = groups.get(dt)
+        if g is None:
+            g = groups[dt] = [len(order), 0]
+            order.append(dt)
+        size = 1
+        for d in shape:
+            size *= d
+        places.append((g[0], g[1], size))
+        g[1] += size
+    return order, places

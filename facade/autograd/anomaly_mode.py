@@ -85,7 +85,7 @@ def check_nan(w, root_slots, cot_slots):
     prog = PROGRAMS.get(("anomaly", key, root_slots, cot_slots, tuple(inner)),
                         lambda: vjp_program(key, root_slots, cot_slots, inner,
                                             (True,) * len(inner), (), tuple(range(len(key)))))
-    _, cots, env = call(prog, w.arrays, *w.scalar_args())
+    _, cots, env = call(prog, w.arrays, *w.scalar_args(), w.bufs)
     for s, cot in sorted(zip(inner, cots), key=lambda p: -p[0]):
         n = w.nodes[s]
         op, params = SIGS[key[s][0]][:2]

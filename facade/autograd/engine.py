@@ -15,11 +15,13 @@ import numpy as np
 from .. import _compile
 from .._compile import PROGRAMS, Walk, call, vjp_program
 from .._dispatch import STATE, record
-from .._graph import SIGS, Node, const_node
+from .._graph import SIGS, Node, const_node, pack_layout
 from .._ops import core as C
 from .._ops.table import defop
 from .._tensor import Size, Tensor
 
+
+PACK_MIN = 2   # pack the results of a backward with more small results than this
 
 # ------------------------------------------------------------------ checks
 def _make_grads(outputs, grads):
@@ -116,11 +118,20 @@ def _backward_now(roots, grads, inputs, accumulate, retain_graph, allow_unused):
                 ok = g is not None and not meta.hooks and not g.requires_grad
                 olds.append(w.add(g._base_sync()) if ok else -1)
         olds = tuple(olds)
+        # many small results (a model's gradients and updated parameters) come back packed
+        # into one buffer per dtype: one result instead of hundreds, and one argument next step
+        avals = [(w.nodes[s].shape, w.nodes[s].dtype) for s in slots + list(lazy)]
+        pack = pack_layout(avals) if inputs is None and len(avals) > PACK_MIN else None
         key = ("grad", tuple(w.key), root_slots, cot_slots, tuple(slots), tuple(pert), olds,
-               lazy)
+               lazy, pack is not None)
         prog = PROGRAMS.get(key, lambda: vjp_program(key[1], root_slots, cot_slots, slots,
-                                                     pert, olds, lazy))
-        outs, gvals, extra = call(prog, w.arrays, *w.scalar_args())
+                                                     pert, olds, lazy, pack))
+        res = call(prog, w.arrays, *w.scalar_args(), w.bufs)
+        if pack is None:
+            outs, gvals, extra = res
+        else:
+            outs, vals = res[0], _compile.unpack(res[1], pack, avals)
+            gvals, extra = vals[:len(slots)], vals[len(slots):]
         olds_used = [o >= 0 for o in olds] if olds else [False] * len(slots)
 
     for r, v in zip(roots, outs):
@@ -187,7 +198,7 @@ def _staged(w, root_slots, cot_slots, leaf_slots, hooked, lazy):
     """Backward with Python hooks on non-leaf tensors: run the vjp up to the hooked tensors
     (cut points), call their hooks, and continue from each, latest first."""
     key_entries = tuple(w.key)
-    args = (w.arrays,) + w.scalar_args()
+    args = (w.arrays,) + w.scalar_args() + (w.bufs,)
     cuts = sorted(hooked)
     totals = [None] * len(leaf_slots)
     pending = {}
