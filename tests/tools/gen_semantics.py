@@ -32,9 +32,10 @@ def load_cases():
 def run_one(cid):
     """Child side: run case `cid` with real torch, print {"records", "crash"} as JSON."""
     import torch
-    code = dict(load_cases().CASES)[cid]
+    mod = load_cases()
+    code = dict(mod.CASES)[cid]
     try:
-        records, crash = load_cases().run_case(torch, code)
+        records, crash = mod.run_case(torch, code)
     except TypeError as e:  # unsupported emitted value
         records, crash = [], "TypeError: %s" % e
     print(json.dumps({"records": records, "crash": crash, "version": torch.__version__}))
