@@ -148,6 +148,9 @@ def true_divide(input, other):
 
 
 def pow(input, exponent, *, out=None):
+    if _is_tensor(input) and exponent.__class__ is int and exponent < 0 \
+            and not (input.dtype.is_floating_point or input.dtype.is_complex):
+        raise RuntimeError("Integers to negative integer powers are not allowed.")
     if not _is_tensor(input):
         return apply(POW_SCALAR_BASE, (input, exponent))
     if _is_tensor(exponent):

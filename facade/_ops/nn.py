@@ -91,14 +91,8 @@ def _size(shape):
     return f"torch.Size({list(shape)})"
 
 
-def _bce_visible(params):
-    p = dict(params)
-    return (0, 1, 2 if p["has_weight"] else None,
-            (3 if p["has_weight"] else 2) if p["has_pos"] else None)
-
-
 BCE_LOGITS = defop("binary_cross_entropy_with_logits", _bce_logits, _bce_logits_rule,
-                   "BinaryCrossEntropyWithLogitsBackward0", promote=True, visible=_bce_visible)
+                   "BinaryCrossEntropyWithLogitsBackward0", promote=True, visible=(0, 1))
 
 
 def binary_cross_entropy_with_logits(input, target, weight=None, size_average=None,
@@ -172,7 +166,7 @@ def _nll_rule(logp, target, *rest, reduction, ignore_index, has_weight):
     return shape, logp.dtype, logp.dtype
 
 
-NLL = defop("nll_loss", _nll, _nll_rule, "NllLossBackward0", visible=(0, 1))
+NLL = defop("nll_loss", _nll, _nll_rule, "NllLossBackward0", visible=(0,))
 
 
 def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, reduce=None,

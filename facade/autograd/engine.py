@@ -7,6 +7,8 @@ backward at those tensors, as PyTorch's engine would run them there.
 """
 from __future__ import annotations
 
+import warnings
+
 import jax
 import jax.extend.core as jcore
 import jax.numpy as jnp
@@ -69,8 +71,25 @@ def run_backward(outputs, grad_outputs, retain_graph, create_graph, inputs=None,
             if not t.requires_grad:
                 raise RuntimeError("One of the differentiated Tensors does not require grad")
     if create_graph:
+        if accumulate:
+            _warn_create_graph_cycle()
         return _backward_graph(roots, grads, inputs, accumulate, allow_unused)
     return _backward_now(roots, grads, inputs, accumulate, retain_graph, allow_unused)
+
+
+_warned_cycle = []
+
+
+def _warn_create_graph_cycle():
+    """PyTorch warns once per process that .grad with create_graph keeps a cycle alive."""
+    if not _warned_cycle:
+        _warned_cycle.append(True)
+        warnings.warn(
+            "Using backward() with create_graph=True will create a reference cycle between the "
+            "parameter and its gradient which can cause a memory leak. We recommend using "
+            "autograd.grad when creating the graph to avoid this. If you have to use this "
+            "function, make sure to reset the .grad fields of your parameters to None after use "
+            "to break the cycle and avoid the leak.", UserWarning, stacklevel=4)
 
 
 def _targets(w, inputs, allow_unused):
@@ -257,14 +276,22 @@ VJP_GRAPH = defop("vjp_graph", _vjp_graph_impl, _vjp_graph_rule, _vjp_graph_name
 
 
 def _grad_name(key, roots, t):
-    """PyTorch names a gradient after the last backward formula that produced it."""
+    """PyTorch names a gradient after the last backward formula that produced it: an
+    accumulation (AddBackward0) where the input is used more than once, else the backward of
+    its one user (looking through gradients recorded inside the graph)."""
     seen = set()
     while t not in roots and t not in seen:
         seen.add(t)
-        users = [i for i, e in enumerate(key) if e.__class__ is tuple and t in e[1:]]
+        users = [i for i, e in enumerate(key) if e.__class__ is tuple
+                 and e[0].__class__ is int and t in e[1:]]
         if len(users) != 1:
             return "AddBackward0"
-        op = SIGS[key[users[0]][0]][0]
+        e = key[users[0]]
+        op, params = SIGS[e[0]][:2]
+        if op is VJP_GRAPH:
+            p = dict(params)
+            inner_inputs = [i for i, x in enumerate(p["key"]) if x.__class__ in (int, str)]
+            return _grad_name(p["key"], p["roots"], inner_inputs[e[1:].index(t)])
         if op.vjp_name is not None:
             return op.vjp_name
         t = users[0]
@@ -326,6 +353,10 @@ def _backward_graph(roots, grads, inputs, accumulate, allow_unused):
     metas = [w.nodes[s].meta for s in slots] if inputs is None else [t._meta for t in owners]
     for meta, g in zip(metas, res):
         old = meta.grad
+        if old is None:  # PyTorch copies the first gradient in (CopyBackwards)
+            from .._factory import zeros_like
+            from .._dispatch import apply
+            g = apply(C.COPY, (zeros_like(g), g))
         meta.grad = g if old is None else old + g
     return None
 

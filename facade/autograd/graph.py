@@ -25,6 +25,11 @@ class Node:
     @property
     def next_functions(self):
         n = self._node
+        if n.op is C.VIEW_SCATTER:
+            # CopySlices: the base's history, then the in-place op's other inputs
+            base, new = n.inputs
+            rest = grad_fn_of(new).next_functions[1:] if new.requires_grad else ()
+            return ((grad_fn_of(base) if base.requires_grad else None, 0),) + rest
         vis = n.op.visible
         if callable(vis):
             vis = vis(n.params)
