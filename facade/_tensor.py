@@ -600,11 +600,28 @@ class Tensor:
         return METHODS["reciprocal"](self) * other
 
     def __floordiv__(self, other):
-        return METHODS["div"](self, other, rounding_mode="floor")
+        return METHODS["floor_divide"](self, other)
+
+    def __rmod__(self, other):
+        return METHODS["remainder"](full_like(self, other), self)
+
+    def __iand__(self, other):
+        return self.bitwise_and_(other)
+
+    def __ior__(self, other):
+        return self.bitwise_or_(other)
+
+    def __ixor__(self, other):
+        return self.bitwise_xor_(other)
+
+    def __imod__(self, other):
+        return self.remainder_(other)
+
+    def __ifloordiv__(self, other):
+        return self.floor_divide_(other)
 
     def __rfloordiv__(self, other):
-        from ._ops.elementwise import div
-        return div(full_like(self, other), self, rounding_mode="floor")
+        return METHODS["floor_divide"](full_like(self, other), self)
 
     def __rpow__(self, base):
         from ._ops.elementwise import pow
@@ -701,7 +718,10 @@ def _make_inplace(fn):
 _OPERATORS = {"__add__": "add", "__radd__": "add", "__sub__": "sub", "__mul__": "mul",
               "__rmul__": "mul", "__truediv__": "div", "__pow__": "pow",
               "__matmul__": "matmul", "__neg__": "neg", "__abs__": "abs", "__eq__": "eq",
-              "__ne__": "ne", "__lt__": "lt", "__le__": "le", "__gt__": "gt", "__ge__": "ge"}
+              "__ne__": "ne", "__lt__": "lt", "__le__": "le", "__gt__": "gt", "__ge__": "ge",
+              "__mod__": "remainder", "__and__": "bitwise_and", "__rand__": "bitwise_and",
+              "__or__": "bitwise_or", "__ror__": "bitwise_or", "__xor__": "bitwise_xor",
+              "__rxor__": "bitwise_xor"}
 
 
 def _install_methods():

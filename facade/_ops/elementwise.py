@@ -242,3 +242,69 @@ for _name, _fn, _aliases in (("eq", jnp.equal, ()), ("ne", jnp.not_equal, ("not_
     _front.__name__ = _name
     expose(_front, (_name,) + _aliases, (_name,) + _aliases)
     INPLACE[_name + "_"] = _front
+
+
+# ------------------------------------------------------------------ more binary ops
+def _binary(name, impl, grad_fn, rule=elementwise_rule, aliases=(), saves=True):
+    op = defop(name, impl, rule, grad_fn, promote=True, visible=(0, 1), saves=saves)
+
+    def front(input, other, *, out=None):
+        return apply(op, (input, other))
+    front.__name__ = name
+    expose(front, (name,) + aliases, (name,) + aliases)
+    INPLACE[name + "_"] = front
+    return op
+
+
+def _bitwise_rule(*inputs, **_):
+    shape, dt, cdt = elementwise_rule(*inputs)
+    if dt.is_floating_point or dt.is_complex:
+        raise RuntimeError(f'"bitwise_and_cpu" not implemented for \'{_cap(dt)}\'')
+    return shape, dt, cdt
+
+
+def _cap(d):
+    return {"float32": "Float", "float64": "Double", "float16": "Half"}.get(d.name, d.name)
+
+
+def _logical_rule(*inputs, **_):
+    shape, dt, _ = elementwise_rule(*inputs)
+    return shape, D.bool_, dt
+
+
+MAXIMUM = _binary("maximum", jnp.maximum, "MaximumBackward0")
+MINIMUM = _binary("minimum", jnp.minimum, "MinimumBackward0")
+REMAINDER = _binary("remainder", jnp.remainder, "RemainderBackward0")
+FMOD = _binary("fmod", jnp.fmod, "FmodBackward0")
+FLOOR_DIVIDE = _binary("floor_divide", lambda a, b: _div_mode(a, b, "floor"), None)
+for _n, _f in (("bitwise_and", jnp.bitwise_and), ("bitwise_or", jnp.bitwise_or),
+               ("bitwise_xor", jnp.bitwise_xor)):
+    _binary(_n, _f, None, _bitwise_rule, saves=False)
+for _n, _f in (("logical_and", jnp.logical_and), ("logical_or", jnp.logical_or),
+               ("logical_xor", jnp.logical_xor)):
+    _binary(_n, _f, None, _logical_rule, saves=False)
+
+
+def _not_rule(x):
+    if x.dtype.is_floating_point:
+        raise RuntimeError("bitwise_not is only supported for integer and boolean tensors")
+    return x.shape, x.dtype, x.dtype
+
+
+BITWISE_NOT = defop("bitwise_not", jnp.invert, _not_rule, None, saves=False)
+LOGICAL_NOT = defop("logical_not", jnp.logical_not,
+                    lambda x: (x.shape, D.bool_, x.dtype), None, saves=False)
+
+
+def bitwise_not(input, *, out=None):
+    return apply(BITWISE_NOT, (input,))
+
+
+def logical_not(input, *, out=None):
+    return apply(LOGICAL_NOT, (input,))
+
+
+expose(bitwise_not, "bitwise_not", ("bitwise_not", "__invert__"))
+expose(logical_not, "logical_not", "logical_not")
+INPLACE["bitwise_not_"] = bitwise_not
+INPLACE["logical_not_"] = logical_not

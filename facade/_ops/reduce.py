@@ -5,7 +5,7 @@ import jax.numpy as jnp
 
 from .. import _dtype as D
 from .._dispatch import apply
-from .table import defop, expose, wrap_dim
+from .table import FUNCTIONS, defop, expose, wrap_dim
 
 
 def _reduced_shape(shape, dims, keepdim):
@@ -80,3 +80,126 @@ sum = _reduction(SUM, SUM_DIM)
 mean = _reduction(MEAN, MEAN_DIM)
 expose(sum, "sum", "sum")
 expose(mean, "mean", "mean")
+
+
+# ------------------------------------------------------------------ max / min / prod / arg*
+class _ReturnType(tuple):
+    """torch.return_types.max and friends: a (values, indices) named tuple."""
+    _name = "max"
+
+    def __new__(cls, values, indices):
+        return tuple.__new__(cls, (values, indices))
+
+    values = property(lambda self: self[0])
+    indices = property(lambda self: self[1])
+
+    def __repr__(self):
+        return (f"torch.return_types.{self._name}(\nvalues={self[0]!r},\n"
+                f"indices={self[1]!r})")
+
+
+def _return_type(name):
+    return type(name, (_ReturnType,), {"_name": name, "__module__": "torch.return_types"})
+
+
+def _full_reduce_rule(x, **_):
+    return (), x.dtype, x.dtype
+
+
+def _dim_reduce_rule(x, dim, keepdim, **_):
+    return _reduced_shape(x.shape, (dim,), keepdim), x.dtype, x.dtype
+
+
+def _arg_rule(x, dim, keepdim, **_):
+    return _reduced_shape(x.shape, None if dim is None else (dim,), keepdim), D.int64, None
+
+
+def _pick(x, dim, keepdim, arg):
+    """values at arg(x) along dim: the gradient goes to that one index, as in PyTorch."""
+    i = jnp.expand_dims(arg(x, axis=dim), dim)
+    v = jnp.take_along_axis(x, i, axis=dim)
+    return v if keepdim else jnp.squeeze(v, dim)
+
+
+def _argpick(x, dim, keepdim, arg):
+    i = arg(x, axis=dim)
+    return jnp.expand_dims(i, dim) if keepdim else i
+
+
+def _arg_impl(x, dim, keepdim, arg):
+    if dim is None:
+        i = arg(x.ravel())
+        return jnp.reshape(i, (1,) * x.ndim) if keepdim else i
+    return _argpick(x, dim, keepdim, arg)
+
+
+_EXTREMES = {}
+for _name, _red, _arg in (("max", jnp.max, jnp.argmax), ("min", jnp.min, jnp.argmin)):
+    _full = defop(_name, lambda x, red=_red: red(x), _full_reduce_rule,
+                  f"{_name.capitalize()}Backward1")
+    _vals = defop(f"{_name}_dim", lambda x, dim, keepdim, arg=_arg: _pick(x, dim, keepdim, arg),
+                  _dim_reduce_rule, f"{_name.capitalize()}Backward0")
+    _idx = defop(f"arg{_name}", lambda x, dim, keepdim, arg=_arg: _arg_impl(x, dim, keepdim, arg),
+                 _arg_rule, None, saves=False)
+    _EXTREMES[_name] = (_full, _vals, _idx, _return_type(_name))
+
+
+def _extreme(name):
+    full, vals, idx, rtype = _EXTREMES[name]
+
+    def front(input, dim=None, keepdim=False, *, out=None):
+        if dim is None:
+            if input.numel() == 0:
+                raise RuntimeError(
+                    f"{name}(): Expected reduction dim to be specified for input.numel() == 0. "
+                    "Specify the reduction dim with the 'dim' argument.")
+            return apply(full, (input,))
+        if hasattr(dim, "_base_sync"):   # max(a, b): elementwise
+            return FUNCTIONS["maximum" if name == "max" else "minimum"](input, dim)
+        d = wrap_dim(dim, input.dim())
+        p = (("dim", d), ("keepdim", bool(keepdim)))
+        return rtype(apply(vals, (input,), p), apply(idx, (input,), p))
+
+    def arg(input, dim=None, keepdim=False):
+        d = None if dim is None else wrap_dim(dim, input.dim())
+        return apply(idx, (input,), (("dim", d), ("keepdim", bool(keepdim))))
+    front.__name__, arg.__name__ = name, "arg" + name
+    expose(front, name, name)
+    expose(arg, "arg" + name, "arg" + name)
+
+
+def _amax(red, name):
+    op = defop(name, lambda x, dims, keepdim: red(x, axis=dims, keepdims=keepdim),
+               lambda x, dims, keepdim: (_reduced_shape(x.shape, dims, keepdim), x.dtype,
+                                         x.dtype),
+               f"{name.capitalize()}Backward0")
+
+    def front(input, dim=(), keepdim=False, *, out=None):
+        dims = _dims(dim, input.dim())
+        return apply(op, (input,), (("dims", dims), ("keepdim", bool(keepdim))))
+    front.__name__ = name
+    expose(front, name, name)
+
+
+_extreme("max")
+_extreme("min")
+_amax(jnp.max, "amax")
+_amax(jnp.min, "amin")
+
+def _prod(x, dims, keepdim, dtype):
+    return jnp.prod(x.astype(dtype.np) if dtype is not None else x, axis=dims, keepdims=keepdim)
+
+
+PROD = defop("prod", _prod, _sum_rule, "ProdBackward0")
+PROD_DIM = defop("prod_dim", _prod, _sum_rule, "ProdBackward1")
+
+
+def prod(input, dim=None, keepdim=False, *, dtype=None):
+    dt = D.as_dtype(dtype) if dtype is not None else None
+    if dim is None:
+        return apply(PROD, (input,), (("dims", None), ("keepdim", False), ("dtype", dt)))
+    return apply(PROD_DIM, (input,), (("dims", (wrap_dim(dim, input.dim()),)),
+                                      ("keepdim", bool(keepdim)), ("dtype", dt)))
+
+
+expose(prod, "prod", "prod")

@@ -10,6 +10,7 @@ import numpy as np
 
 from .. import _dtype as D
 from .._dispatch import apply
+from .core import CLONE, REBASE
 from .table import defop, expose, wrap_dim
 
 
@@ -161,6 +162,88 @@ INDEX_PUT = defop("index_put", _index_put, _index_put_rule, "IndexPutBackward0",
                   visible=(0, 1), saves=False)
 
 
+# ------------------------------------------------------------------ strides
+# facade has no memory layout, but PyTorch's view rules depend on strides: a view of a
+# transposed tensor can fail, and reshape then copies. Strides are derived on demand from
+# the chain of view ops, as PyTorch would have them.
+def contiguous_strides(shape):
+    out, acc = [], 1
+    for s in reversed(shape):
+        out.append(acc)
+        acc *= max(s, 1)
+    return tuple(reversed(out))
+
+
+def strides_of(n):
+    op = n.op
+    if op is None or not (op.view or op.transparent) or not n.inputs or op is REBASE:
+        return contiguous_strides(n.shape)
+    x = n.inputs[0]
+    st = strides_of(x)
+    p = dict(n.params)
+    if op is VIEW:
+        new = compute_stride(x.shape, st, n.shape)
+        return tuple(new) if new is not None else contiguous_strides(n.shape)
+    if op in (PERMUTE, TRANSPOSE, T):
+        return tuple(st[d] for d in p["dims"])
+    if op is UNSQUEEZE:
+        d = p["dim"]
+        return st[:d] + ((st[d] * x.shape[d]) if d < len(x.shape) else 1,) + st[d:]
+    if op is EXPAND:
+        lead = len(n.shape) - len(x.shape)
+        return tuple(0 if i < lead or x.shape[i - lead] != s else st[i - lead]
+                     for i, s in enumerate(n.shape))
+    if op is SELECT:
+        return st[:p["dim"]] + st[p["dim"] + 1:]
+    if op is SLICE:
+        d = p["dim"]
+        return st[:d] + (st[d] * p["step"],) + st[d + 1:]
+    if op in SQUEEZE.values():
+        return tuple(v for i, v in enumerate(st) if i not in p["dims"])
+    return st  # detach, leaf: same layout
+
+
+def compute_stride(oldshape, oldstride, newshape):
+    """ATen's computeStride: strides for viewing (oldshape, oldstride) as newshape, or None."""
+    if not oldshape:
+        return [1] * len(newshape)
+    numel = math.prod(oldshape)
+    if numel == 0 and tuple(oldshape) == tuple(newshape):
+        return list(oldstride)
+    newstride = [0] * len(newshape)
+    if numel == 0:
+        for d in range(len(newshape) - 1, -1, -1):
+            newstride[d] = 1 if d == len(newshape) - 1 else max(newshape[d + 1], 1) * newstride[d + 1]
+        return newstride
+    view_d = len(newshape) - 1
+    chunk = oldstride[-1]
+    tensor_numel = view_numel = 1
+    for td in range(len(oldshape) - 1, -1, -1):
+        tensor_numel *= oldshape[td]
+        if td == 0 or (oldshape[td - 1] != 1 and oldstride[td - 1] != tensor_numel * chunk):
+            while view_d >= 0 and (view_numel < tensor_numel or newshape[view_d] == 1):
+                newstride[view_d] = view_numel * chunk
+                view_numel *= newshape[view_d]
+                view_d -= 1
+            if view_numel != tensor_numel:
+                return None
+            if td > 0:
+                chunk = oldstride[td - 1]
+                tensor_numel = view_numel = 1
+    return newstride if view_d == -1 else None
+
+
+def is_contiguous(self, memory_format=None):
+    n = self._base_sync()
+    expected = contiguous_strides(n.shape)
+    return all(a == b for a, b, s in zip(strides_of(n), expected, n.shape) if s != 1)
+
+
+def stride(self, dim=None):
+    st = strides_of(self._base_sync())
+    return st if dim is None else st[wrap_dim(dim, len(st))]
+
+
 # ------------------------------------------------------------------ front-ends
 def _dims_arg(args):
     if len(args) == 1 and isinstance(args[0], (tuple, list)):
@@ -173,11 +256,22 @@ def _dims_arg(args):
 def view(self, *shape):
     if len(shape) == 1 and isinstance(shape[0], D.dtype):
         raise NotImplementedError("view(dtype) is not supported")
-    return apply(VIEW, (self,), (("size", _infer_view(self.shape, _dims_arg(shape))),))
+    n = self._base_sync()
+    size = _infer_view(n.shape, _dims_arg(shape))
+    if compute_stride(n.shape, strides_of(n), size) is None:
+        raise RuntimeError(
+            "view size is not compatible with input tensor's size and stride (at least one "
+            "dimension spans across two contiguous subspaces). Use .reshape(...) instead.")
+    return apply(VIEW, (self,), (("size", size),))
 
 
 def reshape(self, *shape):
-    return view(self, *shape)
+    """A view where the strides allow one (as PyTorch), else a copy."""
+    n = self._base_sync()
+    size = _infer_view(n.shape, _dims_arg(shape))
+    if compute_stride(n.shape, strides_of(n), size) is not None:
+        return apply(VIEW, (self,), (("size", size),))
+    return apply(UNSAFE_VIEW, (apply(CLONE, (self,)),), (("size", size),))
 
 
 def view_as(self, other):
@@ -187,14 +281,14 @@ def view_as(self, other):
 def flatten(input, start_dim=0, end_dim=-1):
     nd = input.dim()
     if nd == 0:
-        return view(input, 1)
+        return reshape(input, 1)
     s, e = wrap_dim(start_dim, nd), wrap_dim(end_dim, nd)
     if s > e:
         raise RuntimeError("flatten() has invalid args: start_dim cannot come after end_dim")
     if s == e:
         return input
     shape = tuple(input.shape)
-    return view(input, *(shape[:s] + (math.prod(shape[s:e + 1]),) + shape[e + 1:]))
+    return reshape(input, *(shape[:s] + (math.prod(shape[s:e + 1]),) + shape[e + 1:]))
 
 
 def squeeze(input, dim=None):
@@ -280,7 +374,9 @@ def expand_as(self, other):
 
 
 def contiguous(self, memory_format=None):
-    return self
+    if is_contiguous(self):
+        return self
+    return apply(CLONE, (self,))
 
 
 expose(view, method="view")
@@ -295,6 +391,8 @@ expose(t, "t", "t")
 expose(expand, method="expand")
 expose(expand_as, method="expand_as")
 expose(contiguous, method="contiguous")
+expose(is_contiguous, method="is_contiguous")
+expose(stride, method="stride")
 
 
 # ------------------------------------------------------------------ indexing
@@ -325,7 +423,8 @@ def getitem(self, idx):
     if consumed > nd:
         raise IndexError(f"too many indices for tensor of dimension {nd}")
     out = self
-    dim = 0
+    dim = 0          # the dim of `out` the next index applies to
+    src_dim = 0      # the same dim counted in `self` (PyTorch's messages use it)
     adv = []
     for it in idx:
         if it is None:
@@ -346,8 +445,9 @@ def getitem(self, idx):
             i = int(it)
             if not -size <= i < size:
                 raise IndexError(
-                    f"index {i} is out of bounds for dimension {dim} with size {size}")
+                    f"index {i} is out of bounds for dimension {src_dim} with size {size}")
             out = apply(SELECT, (out,), (("dim", dim), ("index", i % size if size else 0)))
+            src_dim += 1
         elif isinstance(it, slice):
             size = out.shape[dim]
             step = 1 if it.step is None else int(it.step)
@@ -359,6 +459,7 @@ def getitem(self, idx):
                 out = apply(SLICE, (out,), (("dim", dim), ("start", start), ("stop", stop),
                                             ("step", step)))
             dim += 1
+            src_dim += 1
         else:
             t_ = _as_index_tensor(it)
             if t_.dtype is D.bool_:
@@ -376,14 +477,25 @@ def getitem(self, idx):
                 if t_.dtype.is_floating_point:
                     raise IndexError(
                         "tensors used as indices must be long, int, byte or bool tensors")
+                _check_index_values(t_, out.shape[dim], src_dim)
                 adv.append((dim, t_))
                 dim += 1
+                src_dim += 1
     if adv:
         positions = tuple(p for p, _ in adv)
         out = apply(INDEX, (out,) + tuple(i for _, i in adv), (("positions", positions),))
     elif out is self:
         out = apply(VIEW, (self,), (("size", tuple(self.shape)),))
     return out
+
+
+def _check_index_values(t, size, dim):
+    """PyTorch checks index values at the op (JAX would clamp them): this reads them."""
+    vals = np.asarray(t.numpy()).ravel()
+    bad = vals[(vals < -size) | (vals >= size)]
+    if bad.size:
+        raise IndexError(f"index {int(bad[0])} is out of bounds for dimension {dim} with size "
+                         f"{size}")
 
 
 def setitem(self, idx, value):
@@ -412,3 +524,123 @@ def setitem(self, idx, value):
 
 expose(getitem, method="__getitem__")
 expose(setitem, method="__setitem__")
+
+
+# ------------------------------------------------------------------ joining and splitting
+def _cat_rule(*xs, dim):
+    from .table import promoted
+    ref = next((x for x in xs if not (len(x.shape) == 1 and x.shape[0] == 0)), xs[0])
+    nd = len(ref.shape)
+    d = wrap_dim(dim, nd)
+    total = 0
+    for i, x in enumerate(xs):
+        if len(x.shape) == 1 and x.shape[0] == 0 and x is not ref:
+            continue  # PyTorch still skips legacy empty 1-d tensors
+        if len(x.shape) != nd:
+            raise RuntimeError(f"Tensors must have same number of dimensions: got {nd} and "
+                               f"{len(x.shape)}")
+        for k in range(nd):
+            if k != d and x.shape[k] != ref.shape[k]:
+                raise RuntimeError(
+                    f"Sizes of tensors must match except in dimension {d}. Expected size "
+                    f"{ref.shape[k]} but got size {x.shape[k]} for tensor number {i} in the list.")
+        total += x.shape[d]
+    dt = promoted([x for x in xs])
+    return ref.shape[:d] + (total,) + ref.shape[d + 1:], dt, dt
+
+
+def _cat(*xs, dim):
+    xs = [x for x in xs if not (x.ndim == 1 and x.shape[0] == 0)] or xs[:1]
+    return jnp.concatenate(xs, axis=dim if xs[0].ndim else 0)
+
+
+CAT = defop("cat", _cat, _cat_rule, "CatBackward0", promote=True, saves=False)
+
+
+def _stack_rule(*xs, dim):
+    for i, x in enumerate(xs[1:], 1):
+        if x.shape != xs[0].shape:
+            raise RuntimeError(f"stack expects each tensor to be equal size, but got "
+                               f"{list(xs[0].shape)} at entry 0 and {list(x.shape)} at entry {i}")
+    from .table import promoted
+    dt = promoted(list(xs))
+    return xs[0].shape[:dim] + (len(xs),) + xs[0].shape[dim:], dt, dt
+
+
+STACK = defop("stack", lambda *xs, dim: jnp.stack(xs, axis=dim), _stack_rule, "StackBackward0",
+              promote=True, saves=False)
+
+
+def _seq(tensors, what):
+    if not isinstance(tensors, (list, tuple)):
+        raise TypeError(f"{what}(): argument 'tensors' must be tuple of Tensors, not "
+                        f"{type(tensors).__name__}")
+    if not tensors:
+        raise RuntimeError(f"{what}(): expected a non-empty list of Tensors")
+    return tuple(tensors)
+
+
+def cat(tensors, dim=0, *, out=None):
+    tensors = _seq(tensors, "torch.cat")
+    return apply(CAT, tensors, (("dim", wrap_dim(dim, max(t.dim() for t in tensors))),))
+
+
+def stack(tensors, dim=0, *, out=None):
+    tensors = _seq(tensors, "stack")
+    return apply(STACK, tensors, (("dim", wrap_dim(dim, tensors[0].dim() + 1)),))
+
+
+SPLIT = defop("split", _slice, _shape_rule(_slice_shape), "SplitBackward0", view=True,
+              saves=False)
+SPLIT_SIZES = defop("split_with_sizes", _slice, _shape_rule(_slice_shape),
+                    "SplitWithSizesBackward0", view=True, saves=False)
+UNBIND = defop("unbind", _select, _shape_rule(_select_shape), "UnbindBackward0", view=True,
+               saves=False)
+
+
+def _pieces(op, t, d, sizes):
+    out, start = [], 0
+    for s in sizes:
+        out.append(apply(op, (t,), (("dim", d), ("start", start), ("stop", start + s),
+                                    ("step", 1))))
+        start += s
+    return tuple(out)
+
+
+def split(tensor, split_size_or_sections, dim=0):
+    d = wrap_dim(dim, tensor.dim())
+    n = tensor.shape[d]
+    if isinstance(split_size_or_sections, int):
+        s = split_size_or_sections
+        if s <= 0 and n > 0:
+            raise RuntimeError(f"split_size can only be 0 if dimension size is 0, but got "
+                               f"dimension size of {n}")
+        sizes = [min(s, n - i) for i in range(0, n, s)] if s > 0 else [0]
+        return _pieces(SPLIT, tensor, d, sizes)
+    sizes = list(split_size_or_sections)
+    if sum(sizes) != n:
+        raise RuntimeError(f"split_with_sizes expects split_sizes to sum exactly to {n} (input "
+                           f"tensor's size at dimension {d}), but got split_sizes={sizes}")
+    return _pieces(SPLIT_SIZES, tensor, d, sizes)
+
+
+def chunk(input, chunks, dim=0):
+    d = wrap_dim(dim, input.dim())
+    n = input.shape[d]
+    size = -(-n // chunks) if chunks > 0 else 0
+    if chunks <= 0:
+        raise RuntimeError("chunk expects `chunks` to be greater than 0, got: " + str(chunks))
+    return split(input, max(size, 1), d) if n else (input,)
+
+
+def unbind(input, dim=0):
+    d = wrap_dim(dim, input.dim())
+    return tuple(apply(UNBIND, (input,), (("dim", d), ("index", i)))
+                 for i in range(input.shape[d]))
+
+
+expose(cat, ("cat", "concat", "concatenate"))
+expose(stack, "stack")
+expose(split, "split", "split")
+expose(chunk, "chunk", "chunk")
+expose(unbind, "unbind", "unbind")
