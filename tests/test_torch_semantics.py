@@ -123,7 +123,10 @@ def compare(exp, got, path):
 
 
 @pytest.fixture(autouse=True)
-def _restore_grad_mode():
+def _fresh_process_state():
+    """The goldens were recorded one scenario per process: reset once-per-process state."""
+    from facade.autograd import engine
+    engine._warned_cycle.clear()
     yield
     torch.set_grad_enabled(True)
 
