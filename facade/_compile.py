@@ -313,7 +313,8 @@ def unpack(buffers, pack, avals):
 
 # ------------------------------------------------------------------ the program cache
 class ProgramCache:
-    """Structural key -> jitted program, least recently used evicted past `maxsize`."""
+    """Structural key -> jitted program (with whatever the caller keeps beside it), least
+    recently used evicted past `maxsize`. `make()` builds the entry on a miss."""
 
     def __init__(self, maxsize=512):
         self.maxsize = maxsize
@@ -327,7 +328,7 @@ class ProgramCache:
             _counters["cache_hits"] += 1
             d.move_to_end(key)
             return prog
-        prog = jax.jit(make())
+        prog = make()
         _counters["compiles"] += 1
         with self._lock:
             d[key] = prog
@@ -375,7 +376,7 @@ def realize(root: Node):
         def fn(arrays, fs, is_, bufs):
             env = evaluate(k, arrays, fs, is_, bufs=bufs)
             return [env[s] for s in outs]
-        return fn
+        return jax.jit(fn)
 
     prog = PROGRAMS.get(key, make)
     vals = call(prog, w.arrays, *w.scalar_args(), w.bufs)

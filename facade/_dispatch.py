@@ -28,14 +28,9 @@ Tensor = None  # set by _tensor (the class wraps nodes; imported late to avoid a
 
 
 def _rule(op, inputs, params):
-    k = [op, params]
+    k = (op, params)
     for x in inputs:
-        if x.__class__ is Node:
-            k.append(x.shape)
-            k.append(x.dtype)
-        else:
-            k.append(x.__class__)
-    k = tuple(k)
+        k += (x.shape, x.dtype) if x.__class__ is Node else (x.__class__,)
     hit = _RULES.get(k)
     if hit is None:
         shape, dtype, cdtype = op.rule(*inputs, **dict(params))
@@ -108,7 +103,13 @@ def unwrap(x):
 
 def apply(op, args, params=()):
     """Record `op` on Tensors / numbers and wrap the result in a Tensor."""
-    node = record(op, tuple([unwrap(a) for a in args]), params)
+    ins = []
+    for a in args:
+        if a.__class__ is Tensor and a._base is None:
+            ins.append(a._node)
+        else:
+            ins.append(unwrap(a))
+    node = record(op, tuple(ins), params)
     if op.view:
         return Tensor._view_of(args[0], node, op, params)
     t = object.__new__(Tensor)

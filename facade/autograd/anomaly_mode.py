@@ -83,8 +83,9 @@ def check_nan(w, root_slots, cot_slots):
         return
     key = tuple(w.key)
     prog = PROGRAMS.get(("anomaly", key, root_slots, cot_slots, tuple(inner)),
-                        lambda: vjp_program(key, root_slots, cot_slots, inner,
-                                            (True,) * len(inner), (), tuple(range(len(key)))))
+                        lambda: jax.jit(vjp_program(key, root_slots, cot_slots, inner,
+                                                    (True,) * len(inner), (),
+                                                    tuple(range(len(key))))))
     _, cots, env = call(prog, w.arrays, *w.scalar_args(), w.bufs)
     for s, cot in sorted(zip(inner, cots), key=lambda p: -p[0]):
         n = w.nodes[s]

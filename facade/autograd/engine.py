@@ -137,14 +137,20 @@ def _backward_now(roots, grads, inputs, accumulate, retain_graph, allow_unused):
                 ok = g is not None and not meta.hooks and not g.requires_grad
                 olds.append(w.add(g._base_sync()) if ok else -1)
         olds = tuple(olds)
-        # many small results (a model's gradients and updated parameters) come back packed
-        # into one buffer per dtype: one result instead of hundreds, and one argument next step
-        avals = [(w.nodes[s].shape, w.nodes[s].dtype) for s in slots + list(lazy)]
-        pack = pack_layout(avals) if inputs is None and len(avals) > PACK_MIN else None
+        packed = inputs is None and len(slots) + len(lazy) > PACK_MIN
         key = ("grad", tuple(w.key), root_slots, cot_slots, tuple(slots), tuple(pert), olds,
-               lazy, pack is not None)
-        prog = PROGRAMS.get(key, lambda: vjp_program(key[1], root_slots, cot_slots, slots,
-                                                     pert, olds, lazy, pack))
+               lazy, packed)
+
+        def make():
+            # many small results (a model's gradients and updated parameters) come back
+            # packed into one buffer per dtype: one result instead of hundreds, and one
+            # argument next step
+            avals = [(w.nodes[s].shape, w.nodes[s].dtype) for s in slots + list(lazy)]
+            pack = pack_layout(avals) if packed else None
+            return jax.jit(vjp_program(key[1], root_slots, cot_slots, slots, pert, olds, lazy,
+                                       pack)), pack, avals
+
+        prog, pack, avals = PROGRAMS.get(key, make)
         res = call(prog, w.arrays, *w.scalar_args(), w.bufs)
         if pack is None:
             outs, gvals, extra = res
@@ -195,15 +201,16 @@ def _run_hooks(meta, g):
 
 def _accumulate(meta, dtype, g, folded):
     """Write a computed gradient into meta.grad (in place, as PyTorch accumulates)."""
+    old = meta.grad
+    if folded:  # the program already added the old gradient
+        old._node = const_node(g, dtype)
+        old._version += 1
+        return
     gt = Tensor._wrap(const_node(g, dtype)) if not isinstance(g, Tensor) else g
     if meta.hooks:
         gt = _run_hooks(meta, gt)
-    old = meta.grad
     if old is None:
         meta.grad = gt
-    elif folded:
-        old._node = gt._base_sync()
-        old._version += 1
     elif old.requires_grad or gt.requires_grad:
         meta.grad = old + gt
     else:
@@ -226,8 +233,8 @@ def _staged(w, root_slots, cot_slots, leaf_slots, hooked, lazy):
         targets = tuple(leaf_slots) + tuple(cut_set)
         pert = (False,) * len(targets)
         key = ("stage", key_entries, seeds, seed_cots, targets, lazy)
-        prog = PROGRAMS.get(key, lambda: vjp_program(key_entries, seeds, seed_cots, targets,
-                                                     pert, (), lazy))
+        prog = PROGRAMS.get(key, lambda: jax.jit(vjp_program(key_entries, seeds, seed_cots,
+                                                             targets, pert, (), lazy)))
         outs, grads, extra = call(prog, *args, ct_in)
         for i in range(len(leaf_slots)):
             totals[i] = grads[i] if totals[i] is None else totals[i] + grads[i]
