@@ -17,7 +17,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from ._graph import SIGS, Node, Packed, intern_sig
+from ._graph import SIGS, Node, PackBuffer, Packed, intern_sig
 
 # ------------------------------------------------------------------ counters
 _counters = collections.Counter()
@@ -159,6 +159,26 @@ class Walk:
             nodes.append(n)
         return root.slot
 
+    def grad_leaves(self, roots):
+        """Slots of the leaves a gradient from `roots` reaches (through the autograd graph
+        only: a leaf's old value under a no_grad update is not one)."""
+        key, nodes = self.key, self.nodes
+        live = [False] * len(key)
+        for r in roots:
+            live[r] = True
+        out = []
+        for s in range(len(key) - 1, -1, -1):
+            n = nodes[s]
+            if not live[s] or n is None or not n.requires_grad:
+                continue
+            if n.op is LEAF:
+                out.append(s)
+                continue
+            for r in key[s][1:]:
+                live[r] = True
+        out.reverse()
+        return out
+
     def scalar_args(self):
         fs = np.array(self.fs, np.float64) if self.fs else _EMPTY_F
         is_ = np.array(self.is_, np.int64) if self.is_ else _EMPTY_I
@@ -213,15 +233,16 @@ from ._ops.core import LEAF  # noqa: E402
 
 
 # ------------------------------------------------------------------ key -> function
-def evaluate(key, arrays, fs, is_, override=None, bufs=()):
+def evaluate(key, arrays, fs, is_, override=None, bufs=(), only=None):
     """Run the graph described by `key` on JAX values (traced or concrete).
 
     override: {slot: fn(value) -> value}, applied right after a slot is computed; the vjp
     uses it to substitute the differentiated leaves and to add zero perturbations.
+    only: compute just these op slots (the others stay None).
     """
     env = []
     ai = fi = ii = 0
-    for e in key:
+    for i, e in enumerate(key):
         c = e.__class__
         if c is int:
             v = arrays[ai]
@@ -235,6 +256,8 @@ def evaluate(key, arrays, fs, is_, override=None, bufs=()):
                 ii += 1
         elif e[0].__class__ is str:  # ("p", buffer, offset, size, sig): a packed input
             v = bufs[e[1]][e[2]:e[2] + e[3]].reshape(SIGS[e[4]][2])
+        elif only is not None and i not in only:
+            v = None
         else:
             op, params, shape, dtype, cdtype = SIGS[e[0]]
             args = op_args(key, e, env)
@@ -247,6 +270,20 @@ def evaluate(key, arrays, fs, is_, override=None, bufs=()):
                 v = f(v)
         env.append(v)
     return env
+
+
+def closure(key, slots):
+    """The slots that computing `slots` needs."""
+    need, stack = set(), [s for s in slots if s >= 0]
+    while stack:
+        s = stack.pop()
+        if s in need:
+            continue
+        need.add(s)
+        e = key[s]
+        if e.__class__ is tuple and e[0].__class__ is int:
+            stack.extend(e[1:])
+    return need
 
 
 def op_args(key, e, env):
@@ -272,9 +309,15 @@ def vjp_program(key, roots, cots, targets, perturbed, olds=(), extra=(), pack=No
     autograd.grad, retain_grad), False to substitute a variable (leaves, and the cut points
     where hooks run). olds: per target, a slot added to its gradient (accumulation), or -1.
     """
+    # outside the vjp, compute only what it does not produce (the leaves' values, the
+    # cotangents, old gradients, extra outputs): the forward runs once, inside the vjp
+    outside = closure(key, [t for t, p in zip(targets, perturbed) if not p] + list(cots)
+                      + list(olds) + list(extra))
+
     def fn(arrays, fs, is_, bufs=(), ct_in=()):
-        env = evaluate(key, arrays, fs, is_, bufs=bufs)
-        primals = [jnp.zeros_like(env[t]) if p else env[t] for t, p in zip(targets, perturbed)]
+        env = evaluate(key, arrays, fs, is_, bufs=bufs, only=outside)
+        primals = [jnp.zeros(SIGS[_sig(key[t])][2], SIGS[_sig(key[t])][3].np) if p else env[t]
+                   for t, p in zip(targets, perturbed)]
 
         def f(*tv):
             ov = {}
@@ -303,9 +346,15 @@ def vjp_program(key, roots, cots, targets, perturbed, olds=(), extra=(), pack=No
     return fn
 
 
+def _sig(e):
+    """The sig of a key entry (an input's, a packed input's or an op's)."""
+    if e.__class__ is int:
+        return e
+    return e[4] if e[0].__class__ is str else e[0]
+
+
 def unpack(buffers, pack, avals):
     """Host side of a packed result: one Packed value per item, sharing the buffers."""
-    from ._graph import PackBuffer
     bufs = [PackBuffer(b) for b in buffers]
     return [Packed(bufs[g], off, size, shape)
             for (g, off, size), (shape, _) in zip(pack[1], avals)]

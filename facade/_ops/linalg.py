@@ -6,7 +6,8 @@ import math
 
 import jax.numpy as jnp
 
-from .._dispatch import apply
+from .. import _dispatch
+from .._dispatch import apply, record
 from .shape import SQUEEZE, UNSAFE_VIEW, UNSQUEEZE, expand, view
 from .table import defop, expose, infer_size
 
@@ -113,8 +114,11 @@ def matmul(input, other):
     if d1 == 2 and d2 == 1:
         return mv(input, other)
     if d1 == 1 and d2 == 2:
-        u = apply(UNSQUEEZE, (input,), (("dim", 0),))
-        return apply(SQUEEZE[4], (mm(u, other),), (("dims", (0,)),))
+        # PyTorch: input.unsqueeze(0).mm(other).squeeze_(0); the intermediates are not
+        # visible, so they are recorded as nodes without tensors
+        u = record(UNSQUEEZE, (input._base_sync(),), (("dim", 0),))
+        m = record(MM, (u, other._base_sync()))
+        return _dispatch.Tensor._wrap(record(SQUEEZE[4], (m,), (("dims", (0,)),)))
     if d1 == 2 and d2 == 2:
         return mm(input, other)
     if d1 >= 3 and d2 <= 2:

@@ -27,6 +27,11 @@ PACK_MIN = 2   # pack the results of a backward with more small results than thi
 
 # ------------------------------------------------------------------ checks
 def _make_grads(outputs, grads):
+    if len(outputs) == 1 and grads[0] is None:  # loss.backward(): the common case
+        o = outputs[0]
+        if o.requires_grad and o.numel() != 1:
+            raise RuntimeError("grad can be implicitly created only for scalar outputs")
+        return [None]
     out = []
     for i, (o, g) in enumerate(zip(outputs, grads)):
         if g is None:
@@ -92,10 +97,10 @@ def _warn_create_graph_cycle():
             "to break the cycle and avoid the leak.", UserWarning, stacklevel=4)
 
 
-def _targets(w, inputs, allow_unused):
+def _targets(w, roots, inputs, allow_unused):
     """Slots to differentiate, whether each is perturbed, and the tensors they belong to."""
     if inputs is None:
-        slots = list(dict.fromkeys(w.leaves))
+        slots = w.grad_leaves(roots)
         return slots, [False] * len(slots), [w.nodes[s].meta for s in slots], []
     slots, pert, metas, unused = [], [], [], []
     for i, t in enumerate(inputs):
@@ -118,7 +123,7 @@ def _backward_now(roots, grads, inputs, accumulate, retain_graph, allow_unused):
     w = Walk("grad")
     root_slots = tuple(w.add(r) for r in roots)
     cot_slots = tuple(-1 if g is None else w.add(g._base_sync()) for g in grads)
-    slots, pert, owners, unused = _targets(w, inputs, allow_unused)
+    slots, pert, owners, unused = _targets(w, root_slots, inputs, allow_unused)
     hooked = [s for s in dict.fromkeys(w.hooked) if _has_hooks(w.nodes[s].meta)]
     lazy = tuple(s for s in dict.fromkeys(w.leaves) if w.nodes[s].value is None)
     if STATE.anomaly and STATE.anomaly_nan:
@@ -349,7 +354,7 @@ def _backward_graph(roots, grads, inputs, accumulate, allow_unused):
     root_slots = tuple(w.add(r) for r in roots)
     cot_slots = tuple(w.add((g if g is not None else ones(r.shape, dtype=r.dtype))._base_sync())
                       for r, g in zip(roots, grads))
-    slots, pert, owners, unused = _targets(w, inputs, allow_unused)
+    slots, pert, owners, unused = _targets(w, root_slots, inputs, allow_unused)
     slots, pert = tuple(slots), tuple(pert)
     res = [_record_vjp(w, root_slots, cot_slots, slots, pert, i,
                        _grad_name(w.key, root_slots, s)) for i, s in enumerate(slots)]
