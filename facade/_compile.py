@@ -180,14 +180,29 @@ class Walk:
         return out
 
     def scalar_args(self):
-        fs = np.array(self.fs, np.float64) if self.fs else _EMPTY_F
-        is_ = np.array(self.is_, np.int64) if self.is_ else _EMPTY_I
-        return fs, is_
+        """The Python scalars as two device arrays (float64, int64). A training loop passes
+        the same numbers each step (lr, constants), so the arrays are cached by content and
+        the host-to-device copy is skipped."""
+        return _scalars(self.fs, np.float64), _scalars(self.is_, np.int64)
+
+
+_SCALAR_ARRAYS: collections.OrderedDict = collections.OrderedDict()
+
+
+def _scalars(values, dtype):
+    host = np.array(values, dtype)
+    k = (dtype, host.tobytes())   # exact (0.0 and -0.0 differ here)
+    dev = _SCALAR_ARRAYS.get(k)
+    if dev is None:
+        with _x64(True):
+            dev = _SCALAR_ARRAYS[k] = jax.device_put(host)
+        if len(_SCALAR_ARRAYS) > 256:
+            _SCALAR_ARRAYS.popitem(last=False)
+    return dev
 
 
 _GENERATIONS = itertools.count(1)
-_EMPTY_F = np.zeros(0, np.float64)
-_EMPTY_I = np.zeros(0, np.int64)
+_x64 = jax.enable_x64
 
 SECOND_BACKWARD = (
     "Trying to backward through the graph a second time (or directly access saved tensors "
@@ -393,7 +408,6 @@ class ProgramCache:
 
 
 PROGRAMS = ProgramCache()
-_x64 = jax.enable_x64
 
 
 def call(prog, *args):

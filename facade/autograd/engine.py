@@ -124,7 +124,8 @@ def _backward_now(roots, grads, inputs, accumulate, retain_graph, allow_unused):
     root_slots = tuple(w.add(r) for r in roots)
     cot_slots = tuple(-1 if g is None else w.add(g._base_sync()) for g in grads)
     slots, pert, owners, unused = _targets(w, root_slots, inputs, allow_unused)
-    hooked = [s for s in dict.fromkeys(w.hooked) if _has_hooks(w.nodes[s].meta)]
+    hooked = [s for s in dict.fromkeys(w.hooked) if _has_hooks(w.nodes[s].meta)] \
+        if w.hooked else ()
     lazy = tuple(s for s in dict.fromkeys(w.leaves) if w.nodes[s].value is None)
     if STATE.anomaly and STATE.anomaly_nan:
         from .anomaly_mode import check_nan
