@@ -355,9 +355,10 @@ def vjp_program(key, roots, cots, targets, perturbed, olds=(), extra=(), pack=No
             return outs, grads, rest[len(grads):]
         order, places = pack
         flat = [[] for _ in order]
+        alone = []
         for x, (g, _, _) in zip(rest, places):
-            flat[g].append(x.ravel())
-        return outs, [jnp.concatenate(parts) for parts in flat]
+            (alone if g < 0 else flat[g]).append(x if g < 0 else x.ravel())
+        return outs, [jnp.concatenate(parts) for parts in flat], alone
     return fn
 
 
@@ -368,10 +369,12 @@ def _sig(e):
     return e[4] if e[0].__class__ is str else e[0]
 
 
-def unpack(buffers, pack, avals):
-    """Host side of a packed result: one Packed value per item, sharing the buffers."""
+def unpack(buffers, alone, pack, avals):
+    """Host side of a packed result: one Packed value per small item (sharing the
+    buffers), the large items as they came."""
     bufs = [PackBuffer(b) for b in buffers]
-    return [Packed(bufs[g], off, size, shape)
+    alone = iter(alone)
+    return [Packed(bufs[g], off, size, shape) if g >= 0 else next(alone)
             for (g, off, size), (shape, _) in zip(pack[1], avals)]
 
 

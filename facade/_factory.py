@@ -71,10 +71,8 @@ def empty(*size, dtype=None, device=None, requires_grad=False, **_):
 
 
 def _like(fn):
-    def like(input, *args, dtype=None, device=None, requires_grad=False, **kw):
-        return fn(*args, tuple(input.shape), dtype=dtype or input.dtype,
-                  requires_grad=requires_grad) if fn is full else \
-            fn(tuple(input.shape), dtype=dtype or input.dtype, requires_grad=requires_grad)
+    def like(input, *, dtype=None, device=None, requires_grad=False, **_):
+        return fn(tuple(input.shape), dtype=dtype or input.dtype, requires_grad=requires_grad)
     like.__name__ = fn.__name__ + "_like"
     return like
 

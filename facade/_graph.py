@@ -98,17 +98,24 @@ class Packed:
         return b.host[self.off:self.off + self.size].reshape(self.shape)
 
 
+PACK_MAX = 16384   # larger results stay separate: copying them into a buffer costs more
+
+
 def pack_layout(avals):
-    """Group (shape, dtype) items by dtype: per item (group, offset, size); group dtypes."""
+    """Group small (shape, dtype) items by dtype: per item (group, offset, size), group -1
+    for an item returned on its own; and the groups' dtypes."""
     groups, order, places = {}, [], []
     for shape, dt in avals:
+        size = 1
+        for d in shape:
+            size *= d
+        if size > PACK_MAX:
+            places.append((-1, 0, size))
+            continue
         g = groups.get(dt)
         if g is None:
             g = groups[dt] = [len(order), 0]
             order.append(dt)
-        size = 1
-        for d in shape:
-            size *= d
         places.append((g[0], g[1], size))
         g[1] += size
     return order, places

@@ -603,7 +603,7 @@ class Tensor:
         return METHODS["floor_divide"](self, other)
 
     def __rmod__(self, other):
-        return METHODS["remainder"](full_like(self, other), self)
+        return METHODS["remainder"](other, self)
 
     def __iand__(self, other):
         return self.bitwise_and_(other)
@@ -621,7 +621,7 @@ class Tensor:
         return self.floor_divide_(other)
 
     def __rfloordiv__(self, other):
-        return METHODS["floor_divide"](full_like(self, other), self)
+        return METHODS["floor_divide"](other, self)
 
     def __rpow__(self, base):
         from ._ops.elementwise import pow
@@ -832,12 +832,6 @@ def tensor(data, *, dtype=None, device=None, requires_grad=False, pin_memory=Fal
         raise RuntimeError("Only Tensors of floating point and complex dtype can require "
                            "gradients")
     return from_array(_to_numpy(data, dt), dt, requires_grad)
-
-
-def full_like(input, fill_value, *, dtype=None, device=None, requires_grad=False):
-    from ._factory import full
-    return full(tuple(input.shape), fill_value, dtype=dtype or input.dtype,
-                requires_grad=requires_grad)
 
 
 def _rebuild(arr, dtype_name, requires_grad):

@@ -348,8 +348,8 @@ def expand(self, *sizes):
     if len(sizes) < len(shape):
         raise RuntimeError(
             f"expand({self.type()}{{{list(shape)}}}, size={list(sizes)}): the number of sizes "
-            "provided ({}) must be greater or equal to the number of dimensions in the tensor "
-            "({})".format(len(sizes), len(shape)))
+            f"provided ({len(sizes)}) must be greater or equal to the number of dimensions in "
+            f"the tensor ({len(shape)})")
     out = []
     lead = len(sizes) - len(shape)
     for i, s in enumerate(sizes):
@@ -416,7 +416,7 @@ def getitem(self, idx):
             continue
         if _is_tensor(it) and it.dtype is D.bool_:
             consumed += it.dim()
-        elif isinstance(it, (bool,)) :
+        elif isinstance(it, bool):
             continue
         else:
             consumed += 1
@@ -437,10 +437,7 @@ def getitem(self, idx):
             if not it:
                 adv.append((dim, _as_index_tensor(np.zeros(0, np.int64))))
             dim += 1
-        elif isinstance(it, (int, np.integer)) or (_is_tensor(it) and it.dim() == 0
-                                                   and it.dtype is not D.bool_
-                                                   and not it.dtype.is_floating_point
-                                                   and False):
+        elif isinstance(it, (int, np.integer)):
             size = out.shape[dim]
             i = int(it)
             if not -size <= i < size:

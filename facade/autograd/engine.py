@@ -161,7 +161,7 @@ def _backward_now(roots, grads, inputs, accumulate, retain_graph, allow_unused):
         if pack is None:
             outs, gvals, extra = res
         else:
-            outs, vals = res[0], _compile.unpack(res[1], pack, avals)
+            outs, vals = res[0], _compile.unpack(res[1], res[2], pack, avals)
             gvals, extra = vals[:len(slots)], vals[len(slots):]
         olds_used = [o >= 0 for o in olds] if olds else [False] * len(slots)
 
