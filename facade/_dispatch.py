@@ -33,32 +33,46 @@ def _rule(op, inputs, params):
         k += (x.shape, x.dtype) if x.__class__ is Node else (x.__class__,)
     hit = _RULES.get(k)
     if hit is None:
-        shape, dtype, cdtype = op.rule(*inputs, **dict(params))
-        hit = _RULES[k] = (shape, dtype, intern_sig(op, params, shape, dtype, cdtype),
-                           op.grad_fn is not None and (dtype.is_floating_point
-                                                       or dtype.is_complex))
+        hit = _RULES[k] = _new_rule(op, inputs, params)
     return hit
 
 
+def _new_rule(op, inputs, params):
+    """Run an op's shape/dtype rule (it raises PyTorch's errors); cached by the caller."""
+    shape, dtype, cdtype = op.rule(*inputs, **dict(params))
+    return (shape, dtype, intern_sig(op, params, shape, dtype, cdtype),
+            op.grad_fn is not None and (dtype.is_floating_point or dtype.is_complex))
+
+
 def record(op, inputs, params=(), grad=None) -> Node:
-    """Record `op` on Nodes / Python scalars; `grad` overrides the grad mode (views)."""
-    shape, dtype, sig, differentiable = _rule(op, inputs, params)
-    enabled = STATE.enabled if grad is None else grad
-    rg = False
-    if differentiable and enabled:
-        for x in inputs:
-            if x.__class__ is Node and x.requires_grad:
+    """Record `op` on Nodes / Python scalars; `grad` overrides the grad mode (views).
+
+    The hot path of every op: one pass over the inputs builds the rule's cache key and
+    notes requires_grad and inference inputs."""
+    k = (op, params)
+    rg = inf = False
+    for x in inputs:
+        if x.__class__ is Node:
+            k += (x.shape, x.dtype)
+            if x.requires_grad:
                 rg = True
-                break
-    n = Node(op, inputs, params, shape, dtype, sig, rg)
+            if x.inf:
+                inf = True
+        else:
+            k += (x.__class__,)
+    hit = _RULES.get(k)
+    if hit is None:
+        hit = _RULES[k] = _new_rule(op, inputs, params)
+    st = STATE
+    enabled = st.enabled if grad is None else grad
+    rg = rg and hit[3] and enabled
+    n = Node(op, inputs, params, hit[0], hit[1], hit[2], rg)
     if rg:
-        for x in inputs:
-            if x.__class__ is Node and x.inf:
-                _check_inference_saved(n)
-                break
-    elif not enabled and STATE.inference:
+        if inf:
+            _check_inference_saved(n)
+    elif not enabled and st.inference:
         n.inf = True
-    if STATE.anomaly:
+    if st.anomaly:
         from .autograd.anomaly_mode import forward_stack
         n.tb = forward_stack()
     return n
