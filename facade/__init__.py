@@ -14,17 +14,19 @@ from ._dtype import (bfloat16, complex64, complex128, dtype, finfo, float16, flo
 from ._dtype import bool_ as bool  # noqa: A001
 from ._format import set_printoptions
 from ._ops.table import FUNCTIONS as _FUNCTIONS
+from ._tensor import LEGACY_TYPES as _LEGACY_TYPES
 from ._tensor import Size, Tensor, _install_methods, device, tensor
 from ._factory import (Generator, arange, as_tensor, default_generator, empty, empty_like, eye,
                        from_numpy, full, full_like, initial_seed, linspace, manual_seed, ones,
                        ones_like, rand, rand_like, randint, randint_like, randn, randn_like,
                        randperm, seed, zeros, zeros_like)
-from . import autograd, debug, nn
+from . import autograd, cuda, debug, nn
 from .autograd import (enable_grad, inference_mode, is_anomaly_check_nan_enabled,
                        is_anomaly_enabled, set_detect_anomaly, is_grad_enabled, is_inference_mode_enabled,
                        no_grad, set_grad_enabled)
 
 _install_methods()
+globals().update(_LEGACY_TYPES)
 globals().update({k: v for k, v in _FUNCTIONS.items() if k not in globals()})
 
 half, float, double = float16, float32, float64  # noqa: A001

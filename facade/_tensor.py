@@ -108,6 +108,11 @@ class Tensor:
     _meta = None          # AutogradMeta
 
     # ------------------------------------------------------------ construction
+    def __new__(cls, *args, **kwargs):
+        """The legacy constructor: Tensor(2, 3) (zeros: facade has no uninitialised memory)
+        or Tensor(data), in the default float dtype."""
+        return _legacy_new(D.get_default_dtype(), args, kwargs.get("device"))
+
     @classmethod
     def _wrap(cls, node):
         t = object.__new__(cls)
@@ -571,6 +576,15 @@ class Tensor:
     def T(self):
         from ._ops.shape import PERMUTE
         nd = self.dim()
+        if nd == 0:
+            warnings.warn("Tensor.T is deprecated on 0-D tensors. This function is the "
+                          "identity in these cases.", UserWarning, stacklevel=2)
+        elif nd != 2:
+            warnings.warn(
+                "The use of `x.T` on tensors of dimension other than 2 to reverse their shape "
+                "is deprecated and it will throw an error in a future release. Consider `x.mT` "
+                "to transpose batches of matrices or `x.permute(*torch.arange(x.ndim - 1, -1, "
+                "-1))` to reverse the dimensions of a tensor.", UserWarning, stacklevel=2)
         return apply(PERMUTE, (self,), (("dims", tuple(range(nd))[::-1]),))
 
     @property
@@ -832,6 +846,40 @@ def tensor(data, *, dtype=None, device=None, requires_grad=False, pin_memory=Fal
         raise RuntimeError("Only Tensors of floating point and complex dtype can require "
                            "gradients")
     return from_array(_to_numpy(data, dt), dt, requires_grad)
+
+
+def _legacy_new(dtype, args, device=None):
+    from ._factory import zeros
+    if not args:
+        return tensor([], dtype=dtype)
+    if all(isinstance(a, (int, np.integer)) and not isinstance(a, bool) for a in args):
+        return zeros(*args, dtype=dtype)
+    if len(args) == 1 and isinstance(args[0], Size):
+        return zeros(*args[0], dtype=dtype)
+    if len(args) == 1 and isinstance(args[0], (list, tuple, np.ndarray, Tensor)):
+        return tensor(args[0], dtype=dtype)
+    raise TypeError(f"new(): data must be a sequence (got {type(args[0]).__name__})")
+
+
+class _LegacyType(type):
+    """torch.FloatTensor and friends: constructors, and isinstance checks by dtype."""
+
+    def __instancecheck__(cls, obj):
+        return isinstance(obj, Tensor) and obj.dtype is cls.dtype
+
+    def __call__(cls, *args, device=None):
+        return _legacy_new(cls.dtype, args, device)
+
+
+def _legacy_type(name, dtype):
+    return _LegacyType(name, (), {"dtype": dtype, "__module__": "torch"})
+
+
+LEGACY_TYPES = {n: _legacy_type(n, d) for n, d in (
+    ("FloatTensor", D.float32), ("DoubleTensor", D.float64), ("HalfTensor", D.float16),
+    ("BFloat16Tensor", D.bfloat16), ("LongTensor", D.int64), ("IntTensor", D.int32),
+    ("ShortTensor", D.int16), ("CharTensor", D.int8), ("ByteTensor", D.uint8),
+    ("BoolTensor", D.bool_))}
 
 
 def _rebuild(arr, dtype_name, requires_grad):

@@ -9,6 +9,14 @@ from .grad_mode import (enable_grad, inference_mode, is_grad_enabled,
                         is_inference_mode_enabled, no_grad, set_grad_enabled)
 
 
+def Variable(data, requires_grad=False, volatile=False):
+    """The pre-0.4 wrapper: today a tensor (an alias of `data`, a leaf if it requires grad)."""
+    t = data.detach()
+    if requires_grad:
+        t.requires_grad_(True)
+    return t
+
+
 def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False,
              grad_variables=None, inputs=None):
     """Accumulate d(tensors)/d(leaves) into the leaves' .grad (or only into `inputs`)."""
@@ -41,7 +49,7 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
     return res
 
 
-__all__ = ["backward", "grad", "no_grad", "enable_grad", "set_grad_enabled", "inference_mode",
+__all__ = ["Variable", "backward", "grad", "no_grad", "enable_grad", "set_grad_enabled", "inference_mode",
            "is_grad_enabled", "is_inference_mode_enabled", "graph", "detect_anomaly",
            "set_detect_anomaly", "is_anomaly_enabled", "is_anomaly_check_nan_enabled"]
 
