@@ -190,11 +190,14 @@ class Tensor:
         cur = self._base_sync()
         if cur.over is None:
             cur.over = (weakref.ref(b), b._version)
-        if self._detached and new.requires_grad:
+        # a write through a detached alias, or any write under no_grad, leaves the autograd
+        # graph as it was (the base keeps its history: see _set_root)
+        detached = self._detached or not STATE.enabled
+        if detached and new.requires_grad:
             new = record(C.DETACH, (new,))
         if self._vchain:
             bn = b._node
-            src = record(C.DETACH, (bn,)) if self._detached else bn
+            src = record(C.DETACH, (bn,)) if detached else bn
             new = record(C.VIEW_SCATTER, (src, new), (("chain", self._vchain),), grad=True)
         b._set_root(new)
 

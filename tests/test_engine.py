@@ -305,3 +305,14 @@ def test_anomaly_mode_names_the_backward_that_made_nan():
                                match="Function 'SqrtBackward0' returned nan values in its 0th"):
                 y.sum().backward()
     assert not torch.is_anomaly_enabled()
+
+
+def test_write_through_a_view_under_no_grad_keeps_the_graph():
+    x = torch.tensor([1.0, 2.0, 3.0], requires_grad=True)
+    y = x * 2
+    v = y[0:2]
+    with torch.no_grad():
+        v.fill_(5.0)
+    assert y.tolist() == [5.0, 5.0, 6.0] and type(y.grad_fn).__name__ == "MulBackward0"
+    y.sum().backward()
+    assert x.grad.tolist() == [2.0, 2.0, 2.0]
