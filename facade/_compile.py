@@ -220,7 +220,8 @@ def _check_saved(n):
         output = saves == "output"
         saved = (n,) if output else saves(n) if callable(saves) else n.inputs
         for x in saved:
-            if x.__class__ is Node and x.over is not None:
+            # the in-place op that replaced a value may use it (PyTorch keeps the original)
+            if x.__class__ is Node and x.over is not None and x.over[2] is not n:
                 raise RuntimeError(_stale_message(x, output))
 
 
@@ -228,7 +229,7 @@ def _stale_message(x, output):
     import re
 
     from .autograd.graph import grad_fn_of
-    ref, ver = x.over
+    ref, ver, _ = x.over
     t = ref()
     now = t._version if t is not None else ver + 1
     names = {"float32": "Float", "float64": "Double", "float16": "Half", "bfloat16": "BFloat16"}

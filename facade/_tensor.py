@@ -179,17 +179,19 @@ class Tensor:
                 raise RuntimeError(f"result type {_cap(new.dtype)} can't be cast to the desired "
                                    f"output type {_cap(self.dtype)}")
             new = record(C.CAST, (new,), (("dtype", self.dtype),))
-        self._write(new)
+        self._write(new, result._base_sync())
         return self
 
-    def _write(self, new):
+    def _write(self, new, by=None):
+        """Make `new` this tensor's value; `by` is the in-place op that computed it (it may
+        use the value it replaces, as PyTorch keeps the original for it)."""
         b = self._base
         if b is None:
-            self._set_root(new)
+            self._set_root(new, by)
             return
         cur = self._base_sync()
         if cur.over is None:
-            cur.over = (weakref.ref(b), b._version)
+            cur.over = (weakref.ref(b), b._version, by)
         # a write through a detached alias, or any write under no_grad, leaves the autograd
         # graph as it was (the base keeps its history: see _set_root)
         detached = self._detached or not STATE.enabled
@@ -199,9 +201,9 @@ class Tensor:
             bn = b._node
             src = record(C.DETACH, (bn,)) if detached else bn
             new = record(C.VIEW_SCATTER, (src, new), (("chain", self._vchain),), grad=True)
-        b._set_root(new)
+        b._set_root(new, by)
 
-    def _set_root(self, new):
+    def _set_root(self, new, by=None):
         old = self._node
         if old.requires_grad and not new.requires_grad:
             # no_grad / .data writes keep a leaf a leaf, and a non-leaf its history
@@ -212,7 +214,7 @@ class Tensor:
         if old.meta is not None and new.meta is None and old.op is not C.LEAF:
             new.meta = old.meta
         if old.over is None:
-            old.over = (weakref.ref(self), self._version)
+            old.over = (weakref.ref(self), self._version, by)
         self._node = new
         self._version += 1
 
