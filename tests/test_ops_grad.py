@@ -256,3 +256,139 @@ def test_pytorch_derivative_conventions(fn, x, expected):
     t = torch.tensor(x, requires_grad=True)
     fn(t).sum().backward()
     np.testing.assert_array_equal(t.grad.numpy(), np.asarray(expected, np.float32))
+
+
+# ------------------------------------------------------------------ pointwise.py
+def _inplace(fn):
+    return lambda a, *rest: fn(a * 1, *rest)   # in place on a non-leaf
+
+
+POINTWISE_SPECS = {
+    "exp2": ([anyv(3)], torch.exp2, jnp.exp2),
+    "log2": ([pos(3)], torch.log2, jnp.log2),
+    "log10": ([pos(3)], torch.log10, jnp.log10),
+    "log1p": ([pos(3)], torch.log1p, jnp.log1p),
+    "expm1": ([anyv(3)], torch.expm1, jnp.expm1),
+    "rsqrt": ([pos(3)], torch.rsqrt, jax.lax.rsqrt),
+    "tan": ([unit(3)], torch.tan, jnp.tan),
+    "asin": ([unit(3)], torch.asin, jnp.arcsin),
+    "acos": ([unit(3)], torch.acos, jnp.arccos),
+    "atan": ([anyv(3)], torch.atan, jnp.arctan),
+    "sinh": ([anyv(3)], torch.sinh, jnp.sinh),
+    "cosh": ([anyv(3)], torch.cosh, jnp.cosh),
+    "erf": ([anyv(3)], torch.erf, jax.scipy.special.erf),
+    "erfc": ([anyv(3)], torch.erfc, jax.scipy.special.erfc),
+    "sign": ([away0(3)], torch.sign, jnp.sign),
+    "floor": ([anyv(3) * 3], torch.floor, jnp.floor),
+    "ceil": ([anyv(3) * 3], torch.ceil, jnp.ceil),
+    "round": ([anyv(3) * 3], torch.round, jnp.round),
+    "round_decimals": ([anyv(3) * 3], lambda a: torch.round(a, decimals=1),
+                       lambda a: jnp.round(a, 1)),
+    "trunc": ([anyv(3) * 3], torch.trunc, jnp.trunc),
+    "frac": ([anyv(3) * 3], torch.frac, lambda a: a - jnp.trunc(a)),
+    "clamp": ([anyv(6)], lambda a: torch.clamp(a, -0.5, 0.5), lambda a: jnp.clip(a, -0.5, 0.5)),
+    "clamp_tensor": ([anyv(2, 3), anyv(3) - 1, anyv(2, 3) + 1], torch.clamp,
+                     lambda a, lo, hi: jnp.minimum(jnp.maximum(a, lo), hi)),
+    "clamp_min": ([anyv(4)], lambda a: a.clamp_min(0.2), lambda a: jnp.maximum(a, 0.2)),
+    "clamp_min_tensor": ([anyv(4), anyv(4)], torch.clamp_min, jnp.maximum),
+    "clamp_max": ([anyv(4)], lambda a: torch.clamp_max(a, 0.2), lambda a: jnp.minimum(a, 0.2)),
+    "clamp_max_tensor": ([anyv(4), anyv(4)], torch.clamp_max, jnp.minimum),
+    "where": ([anyv(2, 3), anyv(3)], lambda a, b: torch.where(a > 0, a, b),
+              lambda a, b: jnp.where(a > 0, a, b)),
+    "masked_fill": ([anyv(4)], lambda a: a.masked_fill(a > 0, 2.0),
+                    lambda a: jnp.where(a > 0, 2.0, a)),
+    "masked_fill_tensor": ([anyv(4), np.array(rs.randn())],
+                           lambda a, v: torch.masked_fill(a, a > 0, v),
+                           lambda a, v: jnp.where(a > 0, v, a)),
+    "lerp": ([anyv(4), anyv(4)], lambda a, b: torch.lerp(a, b, 0.7),
+             lambda a, b: a + 0.7 * (b - a)),
+    "lerp_tensor": ([anyv(4), anyv(4), anyv(4)], torch.lerp, lambda a, b, w: a + w * (b - a)),
+    "addcmul": ([anyv(3), anyv(2, 3), anyv(3)], lambda a, b, c: torch.addcmul(a, b, c, value=-2),
+                lambda a, b, c: a - 2 * b * c),
+    "addcdiv": ([anyv(3), anyv(3), pos(3)], lambda a, b, c: a.addcdiv(b, c, value=0.5),
+                lambda a, b, c: a + 0.5 * b / c),
+    "atan2": ([anyv(3), anyv(3)], torch.atan2, jnp.arctan2),
+    "hypot": ([anyv(3), anyv(3)], torch.hypot, jnp.hypot),
+    "nan_to_num": ([anyv(3)], lambda a: torch.nan_to_num(a, posinf=1.0),
+                   lambda a: jnp.nan_to_num(a, posinf=1.0)),
+    "hardtanh": ([anyv(6) * 2], lambda a: F.hardtanh(a, -1.5, 1.0),
+                 lambda a: jnp.clip(a, -1.5, 1.0)),
+    "hardtanh_": ([anyv(6) * 8], _inplace(lambda a: F.relu6(a, inplace=True)),
+                  lambda a: jnp.clip(a, 0.0, 6.0)),
+    "gelu": ([anyv(4)], lambda a: F.gelu(a) + F.gelu(a, approximate="tanh"),
+             lambda a: jax.nn.gelu(a, approximate=False) + jax.nn.gelu(a, approximate=True)),
+    "silu": ([anyv(4)], F.silu, jax.nn.silu),
+    "silu_": ([anyv(4)], _inplace(lambda a: F.silu(a, inplace=True)), jax.nn.silu),
+    "mish": ([anyv(4)], F.mish, lambda a: a * jnp.tanh(jax.nn.softplus(a))),
+    "mish_": ([anyv(4)], _inplace(lambda a: F.mish(a, inplace=True)),
+              lambda a: a * jnp.tanh(jax.nn.softplus(a))),
+    "softplus": ([anyv(6) * 3], lambda a: F.softplus(a, beta=2, threshold=3),
+                 lambda a: jnp.where(2 * a > 3, a, jax.nn.softplus(2 * a) / 2)),
+    "elu": ([away0(4)], lambda a: F.elu(a, alpha=0.5), lambda a: jax.nn.elu(a, 0.5)),
+    "elu_": ([away0(4)], _inplace(F.elu_), jax.nn.elu),
+    "leaky_relu": ([away0(4)], lambda a: F.leaky_relu(a, 0.2),
+                   lambda a: jax.nn.leaky_relu(a, 0.2)),
+    "leaky_relu_": ([away0(4)], _inplace(lambda a: F.leaky_relu(a, inplace=True)),
+                    jax.nn.leaky_relu),
+}
+SPECS.update(POINTWISE_SPECS)
+NOT_DIRECT.update({"isnan": "bool result", "isinf": "bool result", "isfinite": "bool result"})
+
+
+@pytest.mark.parametrize("name", sorted(POINTWISE_SPECS))
+def test_pointwise_forward_and_gradient(name):   # SPECS was parametrized before these
+    test_op_forward_and_gradient(name)
+
+
+# PyTorch's derivative conventions at bounds and kinks (JAX's min/max split ties in half)
+@pytest.mark.parametrize("fn,x,expected", [
+    (lambda t: torch.clamp(t, -1.0, 1.0), [-1.0, 1.0, 2.0], [1.0, 1.0, 0.0]),
+    (lambda t: t.clamp_min(1.0), [1.0, 0.0], [1.0, 0.0]),
+    (lambda t: torch.clamp_max(t, 1.0), [1.0, 2.0], [1.0, 0.0]),
+    (lambda t: torch.clamp(t, torch.tensor([1.0, 0.0]), torch.tensor([2.0, 0.0])), [1.0, 0.0],
+     [1.0, 1.0]),
+    (lambda t: torch.clamp(t, 0.0, 1.0), [float("nan")], [0.0]),
+    (lambda t: F.hardtanh(t), [-1.0, 1.0, 0.5], [0.0, 0.0, 1.0]),
+    (lambda t: F.relu6(t), [0.0, 6.0], [0.0, 0.0]),
+    (lambda t: F.elu(t, alpha=0.5), [0.0], [0.5]),
+    (lambda t: F.leaky_relu(t, 0.1), [0.0], [0.1]),
+    (lambda t: torch.sign(t) + torch.floor(t) + torch.round(t), [0.0, 0.5], [0.0, 0.0]),
+    (lambda t: F.softplus(t, threshold=1.0), [30.0], [1.0]),
+    (lambda t: F.elu(t), [100.0], [1.0]),
+    (lambda t: torch.nan_to_num(t), [float("nan"), float("inf"), 1.0], [0.0, 0.0, 1.0]),
+])
+def test_pointwise_derivative_conventions(fn, x, expected):
+    t = torch.tensor(x, requires_grad=True)
+    fn(t).sum().backward()
+    np.testing.assert_array_equal(t.grad.numpy(), np.asarray(expected, np.float32))
+
+
+def test_pointwise_clamp_bound_gradients():
+    # min gets the gradient where x < min < max; max where x > max or max < min
+    x = torch.tensor([0.0, 3.0, 1.5, 0.0], requires_grad=True)
+    lo = torch.tensor([1.0, 1.0, 1.0, 2.0], requires_grad=True)
+    hi = torch.tensor([2.0, 2.0, 2.0, 1.0], requires_grad=True)
+    torch.clamp(x, lo, hi).sum().backward()
+    assert x.grad.tolist() == [0.0, 0.0, 1.0, 0.0]
+    assert lo.grad.tolist() == [1.0, 0.0, 0.0, 0.0]
+    assert hi.grad.tolist() == [0.0, 1.0, 0.0, 1.0]
+
+
+def test_pointwise_grad_fn_names_and_dtypes():
+    a = torch.tensor([0.5, -1.5], requires_grad=True)
+    m = a > 0
+    assert torch.clamp(a, min=0.0).grad_fn.name() == "ClampBackward1"
+    assert torch.clamp(a, torch.zeros(2)).grad_fn.name() == "ClampBackward0"
+    assert a.masked_fill(m, 1.0).grad_fn.name() == "MaskedFillBackward0"
+    assert torch.where(m, a, 0.0).grad_fn.next_functions[1] == (None, 0)
+    assert F.relu6(a).grad_fn.name() == "HardtanhBackward0"
+    assert F.elu(a * 1, inplace=True).grad_fn.name() == "EluBackward1"
+    i = torch.tensor([1, -2])
+    assert torch.sign(i).dtype == torch.int64 and torch.exp2(i).dtype == torch.float32
+    assert torch.clamp(i, 0.5).dtype == torch.float32 and torch.clamp(i, 0, 1).dtype == torch.int64
+    assert torch.isnan(torch.tensor([float("nan"), 1.0])).tolist() == [True, False]
+    assert torch.sign(torch.tensor([float("nan")])).tolist() == [0.0]
+    with pytest.raises(RuntimeError, match="boolean"):
+        torch.where(i, i, i)
+    with pytest.raises(NotImplementedError, match="frac_cpu"):
+        torch.frac(i)

@@ -1,0 +1,415 @@
+"""More pointwise ops: unary math, clamp/where/masked_fill and friends, activations.
+
+Where PyTorch's derivative differs from the one JAX would take of the plain formula, the
+impl selects with `jnp.where`, whose gradient flows only into the branch it picks: the
+branch that carries PyTorch's derivative at the boundary points.
+"""
+from __future__ import annotations
+
+import jax
+import jax.numpy as jnp
+import jax.scipy.special as jsp
+
+from .. import _dtype as D
+from .._dispatch import apply
+from .elementwise import INPLACE, _binary, _is_tensor, _unary
+from .table import (broadcast_shapes, defop, elementwise_rule, expose, float_elementwise_rule,
+                    promoted, same_rule)
+
+
+def _float(x):
+    return jnp.issubdtype(x.dtype, jnp.inexact)
+
+
+def _float_only(kernel, rule=same_rule):
+    """PyTorch has no integer kernel for these: it raises rather than promoting."""
+    def check(x, *rest, **kw):
+        out = rule(x, *rest, **kw)
+        if not (out[1].is_floating_point or out[1].is_complex):
+            from .._tensor import _cap
+            raise NotImplementedError(f'"{kernel}" not implemented for \'{_cap(out[1])}\'')
+        return out
+    return check
+
+
+# ------------------------------------------------------------------ unary math
+def _sign(x):
+    # PyTorch: sign(nan) == 0 (jnp.sign gives nan); the derivative is 0 everywhere
+    if x.dtype == jnp.bool_:
+        return x
+    return (x > 0).astype(x.dtype) - (x < 0).astype(x.dtype)
+
+
+EXP2 = _unary("exp2", jnp.exp2, "Exp2Backward0", saves="output")
+LOG2 = _unary("log2", jnp.log2, "Log2Backward0", vjp_name="DivBackward0")
+LOG10 = _unary("log10", jnp.log10, "Log10Backward0", vjp_name="DivBackward0")
+LOG1P = _unary("log1p", jnp.log1p, "Log1PBackward0", vjp_name="DivBackward0")
+EXPM1 = _unary("expm1", jnp.expm1, "Expm1Backward0", saves="output")
+RSQRT = _unary("rsqrt", jax.lax.rsqrt, "RsqrtBackward0", saves="output")
+TAN = _unary("tan", jnp.tan, "TanBackward0", saves="output")
+ASIN = _unary("asin", jnp.arcsin, "AsinBackward0", aliases=("arcsin",))
+ACOS = _unary("acos", jnp.arccos, "AcosBackward0", aliases=("arccos",))
+ATAN = _unary("atan", jnp.arctan, "AtanBackward0", vjp_name="DivBackward0",
+              aliases=("arctan",))
+SINH = _unary("sinh", jnp.sinh, "SinhBackward0")
+COSH = _unary("cosh", jnp.cosh, "CoshBackward0")
+ERF = _unary("erf", jsp.erf, "ErfBackward0")
+ERFC = _unary("erfc", jsp.erfc, "ErfcBackward0")
+# piecewise constant: PyTorch's derivative is 0 everywhere (JAX's too); integers keep dtype
+SIGN = _unary("sign", _sign, "SignBackward0", floating=False, saves=False)
+FLOOR = _unary("floor", lambda x: jnp.floor(x) if _float(x) else x, "FloorBackward0",
+               floating=False, saves=False)
+CEIL = _unary("ceil", lambda x: jnp.ceil(x) if _float(x) else x, "CeilBackward0",
+              floating=False, saves=False)
+TRUNC = _unary("trunc", lambda x: jnp.trunc(x) if _float(x) else x, "TruncBackward0",
+               floating=False, saves=False, aliases=("fix",))
+INPLACE.update(arcsin_=INPLACE["asin_"], arccos_=INPLACE["acos_"], arctan_=INPLACE["atan_"],
+               fix_=INPLACE["trunc_"])
+FRAC = defop("frac", lambda x: x - jnp.trunc(x), _float_only("frac_cpu"), "FracBackward0",
+             saves=False)
+
+
+def frac(input, *, out=None):
+    return apply(FRAC, (input,))
+
+
+expose(frac, "frac", "frac")
+INPLACE["frac_"] = frac
+
+# round: half to even, as PyTorch (and jnp.round); `decimals` is a separate PyTorch overload
+ROUND = defop("round", lambda x: jnp.round(x) if _float(x) else x, same_rule,
+              "RoundBackward0", saves=False)
+ROUND_DECIMALS = defop("round_decimals", lambda x, decimals: jnp.round(x, decimals),
+                       _float_only("round_cpu"), "RoundBackward1", saves=False)
+
+
+def round(input, *, decimals=0, out=None):  # noqa: A001
+    if decimals == 0:
+        return apply(ROUND, (input,))
+    return apply(ROUND_DECIMALS, (input,), (("decimals", int(decimals)),))
+
+
+expose(round, "round", "round")
+INPLACE["round_"] = round
+
+
+# ------------------------------------------------------------------ classification
+def _is_rule(x):
+    return x.shape, D.bool_, x.dtype
+
+
+for _name, _fn in (("isnan", jnp.isnan), ("isinf", jnp.isinf), ("isfinite", jnp.isfinite)):
+    _op = defop(_name, _fn, _is_rule, None, saves=False)
+
+    def _front(input, _op=_op):
+        return apply(_op, (input,))
+    _front.__name__ = _name
+    expose(_front, _name, _name)
+
+
+# ------------------------------------------------------------------ clamp
+def _clamp(x, *bounds, has_min=True, has_max=True):
+    """PyTorch's clamp derivatives: x gets the gradient on [min, max] INCLUDING the bounds
+    (JAX's max/min would split it in half there); min gets it where x < min < max, max
+    where x > max or max < min; a nan x gets none."""
+    b = list(bounds)
+    lo = b.pop(0) if has_min else None
+    hi = b.pop(0) if has_max else None
+    if not _float(x):
+        return jnp.clip(x, lo, hi)
+    out = jax.lax.stop_gradient(jnp.clip(x, lo, hi))   # nan, or a degenerate min == max
+    if has_max:
+        out = jnp.where((x > hi) | (lo is not None and hi < lo), hi, out)
+    if has_min:
+        out = jnp.where((x < lo) & (hi is None or lo < hi), lo, out)
+    return jnp.where((lo is None or x >= lo) & (hi is None or x <= hi), x, out)
+
+
+def _clamp_visible(params):
+    """clamp(x, min=tensor) lists (x, min, None) in next_functions, as PyTorch."""
+    p = dict(params)
+    return (0, 1 if p["has_min"] else None, 1 + p["has_min"] if p["has_max"] else None)
+
+
+def _clamp_op(name, grad_fn, tensor_bounds, visible=None, **bounds):
+    return defop(name, lambda *a, **p: _clamp(*a, **p, **bounds), elementwise_rule, grad_fn,
+                 promote=True, visible=visible if tensor_bounds else (0,))
+
+
+# clamp takes `has_min`/`has_max` as params (one grad_fn either way); clamp_min/max bake them
+CLAMP = _clamp_op("clamp", "ClampBackward1", False)
+CLAMP_TENSOR = _clamp_op("clamp_tensor", "ClampBackward0", True, _clamp_visible)
+CLAMP_MIN = _clamp_op("clamp_min", "ClampMinBackward0", False, has_max=False)
+CLAMP_MIN_TENSOR = _clamp_op("clamp_min_tensor", "ClampMinBackward1", True, has_max=False)
+CLAMP_MAX = _clamp_op("clamp_max", "ClampMaxBackward0", False, has_min=False)
+CLAMP_MAX_TENSOR = _clamp_op("clamp_max_tensor", "ClampMaxBackward1", True, has_min=False)
+
+
+def clamp(input, min=None, max=None, *, out=None):  # noqa: A002
+    if min is None and max is None:
+        raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
+    op = CLAMP_TENSOR if _is_tensor(min) or _is_tensor(max) else CLAMP
+    return apply(op, tuple(a for a in (input, min, max) if a is not None),
+                 (("has_min", min is not None), ("has_max", max is not None)))
+
+
+def clamp_min(input, min):  # noqa: A002
+    return apply(CLAMP_MIN_TENSOR if _is_tensor(min) else CLAMP_MIN, (input, min))
+
+
+def clamp_max(input, max):  # noqa: A002
+    return apply(CLAMP_MAX_TENSOR if _is_tensor(max) else CLAMP_MAX, (input, max))
+
+
+expose(clamp, ("clamp", "clip"), ("clamp", "clip"))
+expose(clamp_min, "clamp_min", "clamp_min")
+expose(clamp_max, "clamp_max", "clamp_max")
+INPLACE.update(clamp_=clamp, clip_=clamp, clamp_min_=clamp_min, clamp_max_=clamp_max)
+
+
+# ------------------------------------------------------------------ selection
+def _where_rule(cond, x, y):
+    if cond.dtype is not D.bool_:
+        from .._tensor import _cap
+        raise RuntimeError("where expected condition to be a boolean tensor, but got a tensor "
+                           f"with dtype {_cap(cond.dtype)}")
+    shape = broadcast_shapes(*[a.shape for a in (cond, x, y) if hasattr(a, "shape")])
+    dt = promoted((x, y))
+    return shape, dt, dt
+
+
+# not `promote`: that would cast the condition too (the result is cast to the rule's dtype)
+WHERE = defop("where", jnp.where, _where_rule, "WhereBackward0", visible=(1, 2),
+              saves=lambda n: [n.inputs[0]])
+
+
+def where(condition, input=None, other=None, *, out=None):
+    if input is None and other is None:
+        raise NotImplementedError("where(condition) (nonzero) is not supported")
+    return apply(WHERE, (condition, input, other))
+
+
+expose(where, "where")
+expose(lambda self, condition, other: where(condition, self, other), method="where")
+
+
+def _masked_fill_rule(x, mask, value):
+    if mask.dtype is not D.bool_:
+        from .._tensor import _c_name
+        raise RuntimeError("masked_fill_ only supports boolean masks, but got mask with dtype "
+                           f"{_c_name(mask.dtype)}")
+    if hasattr(value, "shape") and value.shape:
+        raise RuntimeError("masked_fill_ only supports a 0-dimensional value tensor, but got "
+                           f"tensor with {len(value.shape)} dimension(s).")
+    return broadcast_shapes(x.shape, mask.shape), x.dtype, x.dtype
+
+
+def _masked_fill(x, mask, value):
+    return jnp.where(mask, value, x)
+
+
+MASKED_FILL = defop("masked_fill", _masked_fill, _masked_fill_rule, "MaskedFillBackward0",
+                    visible=(0,), saves=lambda n: [n.inputs[1]])
+MASKED_FILL_TENSOR = defop("masked_fill_tensor", _masked_fill, _masked_fill_rule,
+                           "MaskedFillBackward1", visible=(0, 2), saves=lambda n: [n.inputs[1]])
+
+
+def masked_fill(input, mask, value):
+    return apply(MASKED_FILL_TENSOR if _is_tensor(value) else MASKED_FILL, (input, mask, value))
+
+
+expose(masked_fill, "masked_fill", "masked_fill")
+INPLACE["masked_fill_"] = masked_fill
+
+
+# ------------------------------------------------------------------ ternary arithmetic
+def _lerp_rule(start, end, weight):
+    if end.dtype is not start.dtype:
+        raise RuntimeError(f"expected dtype {_pyname(start.dtype)} for `end` but got dtype "
+                           f"{_pyname(end.dtype)}")
+    _float_only("lerp_kernel_scalar")(start)
+    shape = broadcast_shapes(*[a.shape for a in (start, end, weight) if hasattr(a, "shape")])
+    return shape, start.dtype, start.dtype
+
+
+def _pyname(d):
+    return {"float32": "float", "float64": "double", "float16": "half"}.get(d.name, d.name)
+
+
+def _lerp(start, end, w):
+    # PyTorch's two-sided formula (exact at w == 1); both sides have the same derivative
+    return jnp.where(jnp.abs(w) < 0.5, start + w * (end - start), end - (end - start) * (1 - w))
+
+
+def _rg(x):
+    return getattr(x, "requires_grad", False)
+
+
+# what PyTorch's backward saves (a scalar-weight lerp saves nothing, so lerp_ can run)
+LERP = defop("lerp", _lerp, _lerp_rule, "LerpBackward0", promote=True, visible=(0, 1),
+             saves=False)
+LERP_TENSOR = defop("lerp_tensor", _lerp, _lerp_rule, "LerpBackward1", promote=True,
+                    saves=lambda n: [n.inputs[2]] + (list(n.inputs[:2]) if _rg(n.inputs[2])
+                                                     else []))
+
+
+def lerp(input, end, weight, *, out=None):
+    return apply(LERP_TENSOR if _is_tensor(weight) else LERP, (input, end, weight))
+
+
+def _addc_rule(kind):
+    def rule(x, t1, t2, value):
+        shape, dt, cdt = elementwise_rule(x, t1, t2)   # `value` does not promote
+        if kind == "div" and D.is_integral(t1.dtype, True) and D.is_integral(t2.dtype, True):
+            raise RuntimeError(
+                "Integer division with addcdiv is no longer supported, and in a future  release "
+                "addcdiv will perform a true division of tensor1 and tensor2. The historic "
+                "addcdiv behavior can be implemented as (input + value * torch.trunc(tensor1 / "
+                "tensor2)).to(input.dtype) for integer inputs and as (input + value * tensor1 / "
+                "tensor2) for float inputs. The future addcdiv behavior is just the latter "
+                "implementation: (input + value * tensor1 / tensor2), for all dtypes.")
+        return shape, dt, cdt
+    return rule
+
+
+ADDCMUL = defop("addcmul", lambda x, a, b, v: x + v * a * b, _addc_rule("mul"),
+                "AddcmulBackward0", promote=True, visible=(0, 1, 2),
+                saves=lambda n: [n.inputs[i] for i in (1, 2) if _rg(n.inputs[3 - i])])
+ADDCDIV = defop("addcdiv", lambda x, a, b, v: x + v * a / b, _addc_rule("div"),
+                "AddcdivBackward0", promote=True, visible=(0, 1, 2),
+                saves=lambda n: [n.inputs[2]] + ([n.inputs[1]] if _rg(n.inputs[2]) else []))
+
+
+def addcmul(input, tensor1, tensor2, *, value=1, out=None):
+    return apply(ADDCMUL, (input, tensor1, tensor2, value))
+
+
+def addcdiv(input, tensor1, tensor2, *, value=1, out=None):
+    return apply(ADDCDIV, (input, tensor1, tensor2, value))
+
+
+for _n, _f in (("lerp", lerp), ("addcmul", addcmul), ("addcdiv", addcdiv)):
+    expose(_f, _n, _n)
+    INPLACE[_n + "_"] = _f
+
+ATAN2 = _binary("atan2", jnp.arctan2, "Atan2Backward0", float_elementwise_rule,
+                aliases=("arctan2",))
+HYPOT = _binary("hypot", jnp.hypot, "HypotBackward0", _float_only("hypot_cpu", elementwise_rule))
+
+
+def _nan_to_num(x, nan, posinf, neginf):
+    # jnp.nan_to_num selects with where: the gradient is 0 at replaced values, as PyTorch
+    return jnp.nan_to_num(x, nan=nan, posinf=posinf, neginf=neginf) if _float(x) else x
+
+
+NAN_TO_NUM = defop("nan_to_num", _nan_to_num, same_rule, "NanToNumBackward0")
+
+
+def nan_to_num(input, nan=0.0, posinf=None, neginf=None, *, out=None):
+    return apply(NAN_TO_NUM, (input,), (("nan", float(nan)), ("posinf", posinf),
+                                        ("neginf", neginf)))
+
+
+expose(nan_to_num, "nan_to_num", "nan_to_num")
+INPLACE["nan_to_num_"] = nan_to_num
+
+
+# ------------------------------------------------------------------ activations
+def _hardtanh(x, lo, hi):
+    # PyTorch's hardtanh passes the gradient only strictly inside (lo, hi): 0 at the bounds
+    return jnp.where(x <= lo, lo, jnp.where(x >= hi, hi, x)).astype(x.dtype)
+
+
+def _gelu(x, approximate):
+    return jax.nn.gelu(x, approximate=approximate == "tanh")
+
+
+def _mish(x):
+    return x * jnp.tanh(jax.nn.softplus(x))
+
+
+def _softplus(x, beta, threshold):
+    big = x * beta > threshold
+    return jnp.where(big, x, jnp.log1p(jnp.exp(jnp.where(big, 0, x * beta))) / beta)
+
+
+def _elu(x, alpha):
+    # the gradient at 0 is alpha, as PyTorch (x <= 0 takes the exponential side); the
+    # exponential never sees x > 0, whose overflow would make a nan gradient
+    return jnp.where(x > 0, x, alpha * jnp.expm1(jnp.where(x > 0, 0, x)))
+
+
+def _leaky_relu(x, negative_slope):
+    return jnp.where(x > 0, x, x * negative_slope)   # slope at 0, as PyTorch
+
+
+def _activation(name, impl, grad_fn, rule, inplace_grad_fn=None, inplace_saves=None):
+    """The op, and the twin its `inplace=True` form records: PyTorch's in-place activations
+    save their result (with their own grad_fn name) or a clone of the input, so writing the
+    result over the input does not invalidate their backward."""
+    op = defop(name, impl, rule, grad_fn)
+    if inplace_saves is None:
+        return op, op
+    return op, defop(name + "_", impl, rule, inplace_grad_fn or grad_fn, saves=inplace_saves)
+
+
+HARDTANH = _activation("hardtanh", _hardtanh, "HardtanhBackward0", same_rule,
+                       inplace_saves="output")
+GELU = _activation("gelu", _gelu, "GeluBackward0", _float_only("GeluKernelImpl"))
+SILU = _activation("silu", jax.nn.silu, "SiluBackward0", _float_only("silu_cpu"),
+                   inplace_saves=False)
+MISH = _activation("mish", _mish, "MishBackward0", _float_only("mish_cpu"), inplace_saves=False)
+SOFTPLUS = _activation("softplus", _softplus, "SoftplusBackward0", _float_only("softplus_cpu"))
+ELU = _activation("elu", _elu, "EluBackward0", _float_only("elu_cpu"), "EluBackward1", "output")
+LEAKY_RELU = _activation("leaky_relu", _leaky_relu, "LeakyReluBackward0",
+                         _float_only("leaky_relu_cpu"), "LeakyReluBackward1", "output")
+
+
+def _act(ops, input, inplace, **params):
+    out = apply(ops[1] if inplace else ops[0], (input,), tuple(params.items()))
+    return input._write_result(out) if inplace else out
+
+
+def hardtanh(input, min_val=-1.0, max_val=1.0, inplace=False):
+    if min_val > max_val:
+        raise ValueError("min_val cannot be greater than max_val")
+    return _act(HARDTANH, input, inplace, lo=min_val, hi=max_val)
+
+
+def relu6(input, inplace=False):
+    return hardtanh(input, 0.0, 6.0, inplace)
+
+
+def gelu(input, approximate="none"):
+    if approximate not in ("none", "tanh"):
+        raise RuntimeError("approximate argument must be either none or tanh.")
+    return _act(GELU, input, False, approximate=approximate)
+
+
+def silu(input, inplace=False):
+    return _act(SILU, input, inplace)
+
+
+def mish(input, inplace=False):
+    return _act(MISH, input, inplace)
+
+
+def softplus(input, beta=1.0, threshold=20.0):
+    return _act(SOFTPLUS, input, False, beta=beta, threshold=threshold)
+
+
+def elu(input, alpha=1.0, inplace=False):
+    return _act(ELU, input, inplace, alpha=alpha)
+
+
+def leaky_relu(input, negative_slope=0.01, inplace=False):
+    return _act(LEAKY_RELU, input, inplace, negative_slope=negative_slope)
+
+
+for _f in (hardtanh, relu6, gelu, silu, mish, softplus, elu, leaky_relu):
+    expose(_f, functional=_f.__name__)
+expose(lambda input, min_val=-1.0, max_val=1.0: hardtanh(input, min_val, max_val, True),
+       functional="hardtanh_")
+expose(lambda input, alpha=1.0: elu(input, alpha, True), functional="elu_")
+expose(lambda input, negative_slope=0.01: leaky_relu(input, negative_slope, True),
+       functional="leaky_relu_")
