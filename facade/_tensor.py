@@ -147,8 +147,8 @@ class Tensor:
         return n
 
     # ------------------------------------------------------------ in-place writes
-    def _check_inplace(self):
-        if self._base_sync().inf and not STATE.inference:
+    def _check_inplace(self, cur=None):
+        if (cur or self._base_sync()).inf and not STATE.inference:
             raise RuntimeError(
                 "Inplace update to inference tensor outside InferenceMode is not allowed.You "
                 "can make a clone to get a normal tensor before doing inplace update.See "
@@ -168,18 +168,19 @@ class Tensor:
 
     def _write_result(self, result):
         """Make `result` (a Tensor computed from self) the new value of self, in place."""
-        self._check_inplace()
-        new = result._base_sync()
-        if new.shape != self._base_sync().shape:
+        cur = self._base_sync()
+        self._check_inplace(cur)
+        new = by = result._node if result._base is None else result._base_sync()
+        if new.shape != cur.shape:
             raise RuntimeError(
-                f"output with shape {list(self.shape)} doesn't match the broadcast shape "
+                f"output with shape {list(cur.shape)} doesn't match the broadcast shape "
                 f"{list(new.shape)}")
-        if new.dtype is not self.dtype:
-            if not _can_cast(new.dtype, self.dtype):
+        if new.dtype is not cur.dtype:
+            if not _can_cast(new.dtype, cur.dtype):
                 raise RuntimeError(f"result type {_cap(new.dtype)} can't be cast to the desired "
-                                   f"output type {_cap(self.dtype)}")
-            new = record(C.CAST, (new,), (("dtype", self.dtype),))
-        self._write(new, result._base_sync())
+                                   f"output type {_cap(cur.dtype)}")
+            new = record(C.CAST, (new,), (("dtype", cur.dtype),))
+        self._write(new, by)
         return self
 
     def _write(self, new, by=None):
