@@ -95,6 +95,7 @@ class Packed:
         b = self.buf
         if b.host is None:
             b.host = np.asarray(b.array)
+            b.host.flags.writeable = False  # shared by many values, like a JAX array's view
         return b.host[self.off:self.off + self.size].reshape(self.shape)
 
 
