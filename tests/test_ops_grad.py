@@ -392,3 +392,138 @@ def test_pointwise_grad_fn_names_and_dtypes():
         torch.where(i, i, i)
     with pytest.raises(NotImplementedError, match="frac_cpu"):
         torch.frac(i)
+
+
+# ------------------------------------------------------------------ reductions.py, indexing.py, layout.py
+def _ix(*v):
+    return torch.tensor(v)
+
+
+_G = [[0, 1, 2, 0], [2, 0, 1, 1]]
+_perm = rs.permutation(12).reshape(3, 4) + anyv(3, 4) * 0.1   # distinct values: no sort ties
+
+REDUCTION_INDEXING_LAYOUT_SPECS = {
+    "var": ([anyv(3, 4)], lambda a: a.var(1, keepdim=True) + a.var(),
+            lambda a: jnp.var(a, 1, ddof=1, keepdims=True) + jnp.var(a, ddof=1)),
+    "std": ([anyv(3, 4)], lambda a: torch.std(a, 0, correction=0),
+            lambda a: jnp.std(a, 0)),
+    "logsumexp": ([anyv(3, 4)], lambda a: a.logsumexp(1),
+                  lambda a: jax.nn.logsumexp(a, 1)),
+    "linalg_vector_norm": (
+        [away0(3, 4)],
+        lambda a: a.norm() + a.norm(1, dim=1).sum() + torch.linalg.vector_norm(a, 3, 0).sum()
+        + a.norm(float("inf")),
+        lambda a: jnp.sqrt(jnp.sum(a * a)) + jnp.abs(a).sum()
+        + (jnp.sum(jnp.abs(a) ** 3, 0) ** (1 / 3)).sum() + jnp.max(jnp.abs(a))),
+    "cumsum": ([anyv(3, 4)], lambda a: a.cumsum(1), lambda a: jnp.cumsum(a, 1)),
+    "cumprod": ([anyv(3, 4)], lambda a: torch.cumprod(a, 0), lambda a: jnp.cumprod(a, 0)),
+    "sort": ([_perm], lambda a: a.sort(0, descending=True).values,
+             lambda a: -jnp.sort(-a, 0)),
+    "topk": ([_perm], lambda a: a.topk(2, largest=False)[0],
+             lambda a: jnp.sort(a, 1)[:, :2]),
+    "index_select": ([anyv(3, 4)], lambda a: a.index_select(1, _ix(0, 3, 3)),
+                     lambda a: a[:, jnp.array([0, 3, 3])]),
+    "gather": ([anyv(3, 4)], lambda a: a.gather(0, torch.tensor(_G)) + torch.take_along_dim(
+        a, _ix(5, 0, 11)).sum(),
+        lambda a: jnp.take_along_axis(a, jnp.array(_G), 0) + a.ravel()[jnp.array([5, 0, 11])].sum()),
+    "scatter": ([anyv(3, 4), anyv(2, 4)],
+                lambda a, s: a.scatter(0, _ix([0, 1, 2, 0], [2, 0, 1, 1]), s),
+                lambda a, s: a.at[jnp.array([[0, 1, 2, 0], [2, 0, 1, 1]]),
+                                  jnp.arange(4)].set(s)),
+    "scatter_value": ([anyv(3, 4)], lambda a: a.scatter(1, _ix([0], [3], [1]), 2.0),
+                      lambda a: a.at[jnp.arange(3), jnp.array([0, 3, 1])].set(2.0)),
+    "scatter_add": ([anyv(3, 4), anyv(2, 4)],
+                    lambda a, s: a.scatter_add(0, _ix([0, 0, 2, 0], [0, 0, 1, 2]), s),
+                    lambda a, s: a.at[jnp.array([[0, 0, 2, 0], [0, 0, 1, 2]]),
+                                      jnp.arange(4)].add(s)),
+    "index_add": ([anyv(3, 4), anyv(3, 2)],
+                  lambda a, s: a.index_add(1, _ix(3, 0), s[:, :2], alpha=2) * 1,
+                  lambda a, s: a.at[:, jnp.array([3, 0])].add(2 * s)),
+    "masked_select": ([anyv(3, 4)], lambda a: a.masked_select(_ix(True, False, True, True)),
+                      lambda a: a[:, jnp.array([0, 2, 3])].ravel()),
+    "flip": ([anyv(3, 4)], lambda a: a.flip(0, 1), lambda a: a[::-1, ::-1]),
+    "roll": ([anyv(3, 4)], lambda a: a.roll((1, -1), (0, 1)) + a.roll(5),
+             lambda a: jnp.roll(a, (1, -1), (0, 1)) + jnp.roll(a.ravel(), 5).reshape(3, 4)),
+    "tril": ([anyv(3, 4)], lambda a: a.tril(1), lambda a: jnp.tril(a, 1)),
+    "triu": ([anyv(3, 4)], lambda a: torch.triu(a, -1), lambda a: jnp.triu(a, -1)),
+    "diag": ([anyv(3, 4)], lambda a: a.diag(1), lambda a: jnp.diagonal(a, 1)),
+    "diag_embed": ([anyv(3)], lambda a: torch.diag(a, -1), lambda a: jnp.diag(a, -1)),
+    "diagonal": ([anyv(3, 4)], lambda a: a.diagonal() * 1, lambda a: jnp.diagonal(a)),
+    "repeat": ([anyv(3, 4)], lambda a: a.repeat(2, 1, 3) + a.tile(2, 1, 3),
+               lambda a: 2 * jnp.tile(a, (2, 1, 3))),
+}
+SPECS.update(REDUCTION_INDEXING_LAYOUT_SPECS)
+NOT_DIRECT.update({
+    "all": "bool result", "any": "bool result", "count_nonzero": "integer result",
+    "argsort": "integer result", "topk_indices": "integer result",
+})
+
+
+@pytest.mark.parametrize("name", sorted(REDUCTION_INDEXING_LAYOUT_SPECS))
+def test_reduction_indexing_layout_forward_and_gradient(name):
+    test_op_forward_and_gradient(name)
+
+
+# PyTorch's derivative conventions where JAX's differ
+@pytest.mark.parametrize("fn,x,expected", [
+    (lambda t: t.norm(), [0.0, 0.0], [0.0, 0.0]),
+    (lambda t: t.norm(1), [0.0, 1.0], [0.0, 1.0]),
+    (lambda t: t.std(), [1.0, 1.0], [0.0, 0.0]),
+    (lambda t: torch.zeros(3).scatter(0, torch.tensor([1, 1, 0]), t), [1.0, 2.0, 3.0],
+     [1.0, 1.0, 1.0]),
+])
+def test_reduction_indexing_derivative_conventions(fn, x, expected):
+    t = torch.tensor(x, requires_grad=True)
+    fn(t).sum().backward()
+    np.testing.assert_array_equal(t.grad.numpy(), np.asarray(expected, np.float32))
+
+
+def test_reduction_indexing_layout_names_dtypes_errors():
+    a = torch.tensor([[3.0, 1.0, 2.0], [0.0, 5.0, 4.0]], requires_grad=True)
+    i = torch.tensor([[0, 1, 1]])
+    assert a.var().grad_fn.name() == "VarBackward0"
+    assert torch.std(a, 1).grad_fn.name() == "StdBackward0"
+    assert a.norm().grad_fn.name() == "LinalgVectorNormBackward0"
+    assert a.scatter(0, i, 1.0).grad_fn.name() == "ScatterBackward1"
+    assert torch.take_along_dim(a, i).grad_fn.name() == "GatherBackward0"
+    assert a.narrow(1, 1, 2).grad_fn.name() == "SliceBackward0"
+    assert a.movedim(0, 1).grad_fn.name() == "PermuteBackward0"
+    assert a.diag().grad_fn.name() == "DiagonalBackward0_copy"
+    assert a[0].diag().grad_fn.name() == "DiagEmbedBackward0"
+    assert a.tile(2).grad_fn.name() == "RepeatBackward0"
+    assert a.repeat_interleave(2, 0).grad_fn.name() == "ViewBackward0"
+    assert a.repeat_interleave(torch.tensor([1, 2]), 0).grad_fn.name() == "IndexSelectBackward0"
+    s = a.sort(1, descending=True)
+    assert type(s).__name__ == "sort" and s.indices.tolist() == [[0, 2, 1], [1, 2, 0]]
+    k = torch.topk(a, 1, dim=0)
+    assert type(k).__name__ == "topk" and k.values.tolist() == [[3.0, 5.0, 4.0]]
+    assert k.values.grad_fn.name() == "TopkBackward0" and k.indices.dtype == torch.int64
+    n = torch.tensor([1, 2, -3])
+    assert n.cumsum(0).dtype == torch.int64 and n.cumprod(0).tolist() == [1, 2, -6]
+    assert n.all().dtype == torch.bool and torch.count_nonzero(n).dtype == torch.int64
+    assert torch.logsumexp(n, 0).dtype == torch.float32
+    assert torch.hstack([n, n]).shape == (6,) and torch.vstack([n, n]).shape == (2, 3)
+    assert a.unflatten(1, (3, 1)).shape == (2, 3, 1)
+    assert a.masked_select(a > 2).tolist() == [3.0, 5.0, 4.0]
+    b = (a * 1).detach()
+    b.diagonal().fill_(-1.0)      # diagonal and narrow are views
+    b.narrow(1, 2, 1).mul_(0.0)
+    assert b.tolist() == [[-1.0, 1.0, 0.0], [0.0, -1.0, 0.0]]
+    with pytest.raises(RuntimeError, match="std and var only support floating point"):
+        n.var()
+    with pytest.raises(IndexError, match="Dimension out of range"):
+        a.cumsum(2)
+    with pytest.raises(RuntimeError, match="selected index k out of range"):
+        a.topk(4)
+    with pytest.raises(IndexError, match="index out of range in self"):
+        a.index_select(0, torch.tensor([2]))
+    with pytest.raises(RuntimeError, match="index 2 is out of bounds for dimension 0"):
+        a.gather(0, torch.tensor([[2]]))
+    with pytest.raises(RuntimeError, match="dim 0 appears multiple times"):
+        a.flip(0, 0)
+    with pytest.raises(RuntimeError, match="exceeds dimension size"):
+        a.narrow(1, 2, 2)
+    with pytest.raises(RuntimeError, match="at least 2 dimensions"):
+        n.tril()
+    with pytest.raises(RuntimeError, match="don't multiply up"):
+        a.unflatten(1, (2, 2))

@@ -1,2 +1,3 @@
 """The op table, grouped by kind. Importing this package declares every op."""
 from . import core, elementwise, linalg, nn, pointwise, reduce, shape, table  # noqa: F401
+from . import indexing, layout, reductions  # noqa: F401

@@ -200,6 +200,9 @@ def strides_of(n):
         return st[:d] + (st[d] * p["step"],) + st[d + 1:]
     if op in SQUEEZE.values():
         return tuple(v for i, v in enumerate(st) if i not in p["dims"])
+    if op.name == "diagonal":  # declared in layout.py: the two dims become one stride
+        d1, d2 = p["dim1"], p["dim2"]
+        return tuple(v for i, v in enumerate(st) if i not in (d1, d2)) + (st[d1] + st[d2],)
     return st  # detach, leaf: same layout
 
 
