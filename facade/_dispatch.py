@@ -94,13 +94,6 @@ def _check_inference_saved(n):
         raise RuntimeError(INFERENCE_SAVED)
 
 
-def scalar(x):
-    """A Python number as an op argument (NumPy scalars become Python numbers)."""
-    if isinstance(x, np.generic):
-        x = x.item()
-    return x
-
-
 def unwrap(x):
     """Tensor -> its current Node; Python numbers pass through."""
     c = x.__class__
@@ -130,7 +123,3 @@ def apply(op, args, params=()):
     t._node = node
     t._base = None
     return t
-
-
-def apply_nodes(op, nodes, params=()):
-    return Tensor._wrap(record(op, nodes, params))

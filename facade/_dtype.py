@@ -73,6 +73,25 @@ ALIASES = {"bool": bool_, "half": float16, "float": float32, "double": float64,
 _default_float = float32
 
 
+# the names PyTorch's error messages use: ScalarType ("Float") and C++ ("float")
+_SCALAR_NAMES = {"bool": "Bool", "uint8": "Byte", "int8": "Char", "int16": "Short",
+                 "int32": "Int", "int64": "Long", "float16": "Half", "bfloat16": "BFloat16",
+                 "float32": "Float", "float64": "Double", "complex64": "ComplexFloat",
+                 "complex128": "ComplexDouble"}
+_CPP_NAMES = {"bool": "bool", "uint8": "unsigned char", "int8": "signed char",
+              "int16": "short int", "int32": "int", "int64": "long int", "float16": "c10::Half",
+              "bfloat16": "c10::BFloat16", "float32": "float", "float64": "double",
+              "complex64": "c10::complex<float>", "complex128": "c10::complex<double>"}
+
+
+def scalar_name(d) -> str:
+    return _SCALAR_NAMES[d.name]
+
+
+def cpp_name(d) -> str:
+    return _CPP_NAMES[d.name]
+
+
 def get_default_dtype():
     return _default_float
 

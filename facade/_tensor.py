@@ -18,7 +18,7 @@ from ._compile import realize
 from ._dispatch import STATE, apply, record
 from ._graph import Node, const_node
 from ._ops import core as C
-from ._ops.table import METHODS, infer_size
+from ._ops.table import METHODS
 from ._ops.elementwise import INPLACE
 
 
@@ -177,8 +177,8 @@ class Tensor:
                 f"{list(new.shape)}")
         if new.dtype is not cur.dtype:
             if not _can_cast(new.dtype, cur.dtype):
-                raise RuntimeError(f"result type {_cap(new.dtype)} can't be cast to the desired "
-                                   f"output type {_cap(cur.dtype)}")
+                raise RuntimeError(f"result type {D.scalar_name(new.dtype)} can't be cast to the desired "
+                                   f"output type {D.scalar_name(cur.dtype)}")
             new = record(C.CAST, (new,), (("dtype", cur.dtype),))
         self._write(new, by)
         return self
@@ -274,7 +274,7 @@ class Tensor:
 
     def type(self, dtype=None):
         if dtype is None:
-            return "torch." + _cap(self.dtype) + "Tensor"
+            return "torch." + D.scalar_name(self.dtype) + "Tensor"
         return self.to(dtype)
 
     @property
@@ -351,8 +351,8 @@ class Tensor:
                     "tensor are the same size")
             if value.dtype is not self.dtype:
                 raise RuntimeError(
-                    f"attempting to assign a gradient with dtype '{_c_name(value.dtype)}' to a "
-                    f"tensor with grad_dtype '{_cap(self.dtype)}'. The gradient must match the "
+                    f"attempting to assign a gradient with dtype '{D.cpp_name(value.dtype)}' to a "
+                    f"tensor with grad_dtype '{D.scalar_name(self.dtype)}'. The gradient must match the "
                     "tensor's grad_dtype (defaults to the tensor's dtype). You can set the "
                     "tensor's grad_dtype attribute with a specific dtype, or None to allow any "
                     "dtype. Set grad_dtype with caution. Diverging the dtypes of a tensor and "
@@ -713,19 +713,8 @@ def _can_cast(src, dst):
     return True
 
 
-def _cap(d):
-    return {"float32": "Float", "float64": "Double", "float16": "Half", "bfloat16": "BFloat16",
-            "int64": "Long", "int32": "Int", "int16": "Short", "int8": "Char", "uint8": "Byte",
-            "bool": "Bool", "complex64": "ComplexFloat",
-            "complex128": "ComplexDouble"}[d.name]
 
 
-def _c_name(d):
-    """The C++ scalar type name PyTorch's messages use ('float', 'double', 'long int')."""
-    return {"float32": "float", "float64": "double", "float16": "c10::Half",
-            "bfloat16": "c10::BFloat16", "int64": "long int", "int32": "int",
-            "int16": "short int", "int8": "signed char", "uint8": "unsigned char",
-            "bool": "bool"}.get(d.name, d.name)
 
 
 def _make_inplace(fn):

@@ -259,12 +259,10 @@ def _binary(name, impl, grad_fn, rule=elementwise_rule, aliases=(), saves=True):
 def _bitwise_rule(*inputs, **_):
     shape, dt, cdt = elementwise_rule(*inputs)
     if dt.is_floating_point or dt.is_complex:
-        raise RuntimeError(f'"bitwise_and_cpu" not implemented for \'{_cap(dt)}\'')
+        raise RuntimeError(f'"bitwise_and_cpu" not implemented for \'{D.scalar_name(dt)}\'')
     return shape, dt, cdt
 
 
-def _cap(d):
-    return {"float32": "Float", "float64": "Double", "float16": "Half"}.get(d.name, d.name)
 
 
 def _logical_rule(*inputs, **_):

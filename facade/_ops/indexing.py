@@ -15,10 +15,6 @@ from .table import broadcast_shapes, defop, expose, wrap_dim
 _INT = (D.int64, D.int32)
 
 
-def _cname(d):
-    return {"float32": "Float", "float64": "Double", "int64": "Long", "int32": "Int",
-            "bool": "Bool", "uint8": "Byte", "int16": "Short", "int8": "Char",
-            "float16": "Half", "bfloat16": "BFloat16"}.get(d.name, d.name)
 
 
 def _values(t):
@@ -116,7 +112,7 @@ def gather(input, dim, index, *, sparse_grad=False, out=None):
 def take_along_dim(input, indices, dim=None, *, out=None):
     if indices.dtype is not D.int64:
         raise RuntimeError("torch.take_along_dim(): dtype of indices should be Long but got "
-                           + _cname(indices.dtype))
+                           + D.scalar_name(indices.dtype))
     if dim is None:
         return gather(reshape(input, -1), 0, reshape(indices, -1))
     nd = input.dim()
@@ -250,8 +246,8 @@ def _index_add_rule(x, index, src, dim, alpha):
     if len(index.shape) > 1:
         raise IndexError("index_add_(): Index is supposed to be a vector")
     if src.dtype is not x.dtype:
-        raise RuntimeError("index_add_(): self (" + _cname(x.dtype) + ") and source ("
-                           + _cname(src.dtype) + ") must have the same scalar type")
+        raise RuntimeError("index_add_(): self (" + D.scalar_name(x.dtype) + ") and source ("
+                           + D.scalar_name(src.dtype) + ") must have the same scalar type")
     n = index.shape[0] if index.shape else 1
     ns = (src.shape[dim] if dim < len(src.shape) else 1) if src.shape else 1
     if n != ns:

@@ -7,6 +7,7 @@ import math
 import jax.numpy as jnp
 
 from .. import _dispatch
+from .. import _dtype as D
 from .._dispatch import apply, record
 from .shape import SQUEEZE, UNSAFE_VIEW, UNSQUEEZE, expand, view
 from .table import defop, expose, infer_size
@@ -15,19 +16,16 @@ from .table import defop, expose, infer_size
 def _same_dtype(a, b, what):
     if a.dtype is not b.dtype:
         raise RuntimeError(f"expected {what} to have the same dtype, but got: "
-                           f"{_cname(a.dtype)} != {_cname(b.dtype)}")
+                           f"{D.cpp_name(a.dtype)} != {D.cpp_name(b.dtype)}")
 
 
-def _cname(d):
-    return {"float32": "float", "float64": "double", "float16": "c10::Half",
-            "bfloat16": "c10::BFloat16", "int64": "long int", "int32": "int"}.get(d.name, d.name)
 
 
 def _mm_rule(a, b):
     if len(a.shape) != 2:
-        raise RuntimeError(f"self must be a matrix")
+        raise RuntimeError("self must be a matrix")
     if len(b.shape) != 2:
-        raise RuntimeError(f"mat2 must be a matrix")
+        raise RuntimeError("mat2 must be a matrix")
     if a.shape[1] != b.shape[0]:
         raise RuntimeError(
             f"mat1 and mat2 shapes cannot be multiplied ({a.shape[0]}x{a.shape[1]} and "
@@ -59,13 +57,10 @@ def _dot_rule(a, b):
     if a.dtype is not b.dtype:
         raise RuntimeError(
             "dot : expected both vectors to have same dtype, but found "
-            f"{_tname(a.dtype)} and {_tname(b.dtype)}")
+            f"{D.scalar_name(a.dtype)} and {D.scalar_name(b.dtype)}")
     return (), a.dtype, a.dtype
 
 
-def _tname(d):
-    return {"float32": "Float", "float64": "Double", "int64": "Long", "int32": "Int",
-            "float16": "Half", "bfloat16": "BFloat16"}.get(d.name, d.name)
 
 
 def _bmm_rule(a, b):
@@ -132,7 +127,6 @@ def matmul(input, other):
         out = mm(folded, other)
         return apply(UNSAFE_VIEW, (out,), (("size", s1[:-1] + (other.shape[-1],)),))
     # batched: broadcast the batch dims, then bmm
-    s1, s2 = tuple(input.shape), tuple(other.shape)
     a = input if d1 > 1 else apply(UNSQUEEZE, (input,), (("dim", 0),))
     b = other if d2 > 1 else apply(UNSQUEEZE, (other,), (("dim", 1),))
     sa, sb = tuple(a.shape), tuple(b.shape)

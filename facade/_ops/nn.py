@@ -31,12 +31,10 @@ def _softmax_rule(x, dim, dtype=None):
     out = dtype or x.dtype
     if not out.is_floating_point:
         raise RuntimeError(f'"softmax_lastdim_kernel_impl" not implemented for '
-                           f"'{_tname(out)}'")
+                           f"'{D.scalar_name(out)}'")
     return x.shape, out, out
 
 
-def _tname(d):
-    return {"int64": "Long", "int32": "Int", "bool": "Bool"}.get(d.name, d.name)
 
 
 SOFTMAX = defop("softmax", lambda x, dim, dtype=None: jax.nn.softmax(x, axis=dim),
@@ -155,7 +153,7 @@ def _nll(logp, target, *rest, reduction, ignore_index, has_weight):
 
 def _nll_rule(logp, target, *rest, reduction, ignore_index, has_weight):
     if target.dtype not in (D.int64, D.uint8, D.int32):
-        raise RuntimeError(f"expected scalar type Long but found {_tname(target.dtype)}")
+        raise RuntimeError(f"expected scalar type Long but found {D.scalar_name(target.dtype)}")
     if len(logp.shape) < 1:
         raise ValueError("Expected 1 or more dimensions (got 0)")
     n = logp.shape[0] if len(logp.shape) > 1 else None

@@ -26,8 +26,7 @@ def _float_only(kernel, rule=same_rule):
     def check(x, *rest, **kw):
         out = rule(x, *rest, **kw)
         if not (out[1].is_floating_point or out[1].is_complex):
-            from .._tensor import _cap
-            raise NotImplementedError(f'"{kernel}" not implemented for \'{_cap(out[1])}\'')
+            raise NotImplementedError(f'"{kernel}" not implemented for \'{D.scalar_name(out[1])}\'')
         return out
     return check
 
@@ -170,9 +169,8 @@ INPLACE.update(clamp_=clamp, clip_=clamp, clamp_min_=clamp_min, clamp_max_=clamp
 # ------------------------------------------------------------------ selection
 def _where_rule(cond, x, y):
     if cond.dtype is not D.bool_:
-        from .._tensor import _cap
         raise RuntimeError("where expected condition to be a boolean tensor, but got a tensor "
-                           f"with dtype {_cap(cond.dtype)}")
+                           f"with dtype {D.scalar_name(cond.dtype)}")
     shape = broadcast_shapes(*[a.shape for a in (cond, x, y) if hasattr(a, "shape")])
     dt = promoted((x, y))
     return shape, dt, dt
@@ -195,9 +193,8 @@ expose(lambda self, condition, other: where(condition, self, other), method="whe
 
 def _masked_fill_rule(x, mask, value):
     if mask.dtype is not D.bool_:
-        from .._tensor import _c_name
         raise RuntimeError("masked_fill_ only supports boolean masks, but got mask with dtype "
-                           f"{_c_name(mask.dtype)}")
+                           f"{D.cpp_name(mask.dtype)}")
     if hasattr(value, "shape") and value.shape:
         raise RuntimeError("masked_fill_ only supports a 0-dimensional value tensor, but got "
                            f"tensor with {len(value.shape)} dimension(s).")

@@ -26,14 +26,10 @@ def _mean_rule(x, dims, keepdim, dtype):
     if not (out.is_floating_point or out.is_complex):
         raise RuntimeError(
             "mean(): could not infer output dtype. Input dtype must be either a floating point "
-            f"or complex dtype. Got: {_torch_name(out)}")
+            f"or complex dtype. Got: {D.scalar_name(out)}")
     return _reduced_shape(x.shape, dims, keepdim), out, out
 
 
-def _torch_name(d):
-    return {"int64": "Long", "int32": "Int", "int16": "Short", "int8": "Char", "uint8": "Byte",
-            "bool": "Bool", "float32": "Float", "float64": "Double", "float16": "Half",
-            "bfloat16": "BFloat16"}.get(d.name, d.name)
 
 
 def _sum(x, dims, keepdim, dtype):

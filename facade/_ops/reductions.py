@@ -7,7 +7,7 @@ import jax.numpy as jnp
 
 from .. import _dtype as D
 from .._dispatch import apply
-from .reduce import _dims, _reduced_shape, _return_type, _torch_name
+from .reduce import _dims, _reduced_shape, _return_type
 from .table import defop, expose, wrap_dim
 
 
@@ -115,7 +115,7 @@ def _vector_norm(x, ord, dims, keepdim):
 def _norm_rule(x, ord, dims, keepdim):
     if not _is_float(x.dtype):
         raise RuntimeError("linalg.vector_norm: Expected a floating point or complex tensor as "
-                           f"input. Got {_torch_name(x.dtype)}")
+                           f"input. Got {D.scalar_name(x.dtype)}")
     dt = D.float32 if x.dtype is D.complex64 else D.float64 if x.dtype is D.complex128 \
         else x.dtype
     return _reduced_shape(x.shape, dims, keepdim), dt, x.dtype
