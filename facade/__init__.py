@@ -20,7 +20,7 @@ from ._factory import (Generator, arange, as_tensor, default_generator, empty, e
                        from_numpy, full, full_like, initial_seed, linspace, manual_seed, ones,
                        ones_like, rand, rand_like, randint, randint_like, randn, randn_like,
                        randperm, seed, zeros, zeros_like)
-from . import autograd, cuda, debug, nn
+from . import autograd, cuda, debug, linalg, nn
 from .autograd import (enable_grad, inference_mode, is_anomaly_check_nan_enabled,
                        is_anomaly_enabled, set_detect_anomaly, is_grad_enabled, is_inference_mode_enabled,
                        no_grad, set_grad_enabled)

@@ -270,5 +270,3 @@ def topk(input, k, dim=-1, largest=True, sorted=True, *, out=None):  # noqa: A00
 expose(sort, "sort", "sort")
 expose(argsort, "argsort", "argsort")
 expose(topk, "topk", "topk")
-
-from .. import linalg as _linalg  # noqa: E402,F401  (facade.linalg.vector_norm)
