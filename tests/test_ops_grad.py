@@ -2,8 +2,12 @@
 central differences and against jax.grad of the same math written functionally.
 
 SPECS is keyed by op name; `test_every_op_is_covered` fails when an op is added to the table
-without a spec here (or an explicit reason in NOT_DIRECT).
+without a spec in one of the tests/test_ops_*.py modules (or an explicit reason in their
+NOT_DIRECT). The checking machinery is in tests/opcheck.py.
 """
+import importlib
+import pathlib
+
 import jax
 import jax.numpy as jnp
 import numpy as np
@@ -11,26 +15,9 @@ import pytest
 
 import facade as torch
 from facade._ops.table import OPS
+from opcheck import anyv, away0, check_spec, pos, rs, unit
 
 F = torch.nn.functional
-rs = np.random.RandomState(0)
-
-
-def pos(*s):
-    return rs.uniform(0.5, 2.0, s)
-
-
-def unit(*s):
-    return rs.uniform(-0.9, 0.9, s)
-
-
-def anyv(*s):
-    return rs.randn(*s)
-
-
-def away0(*s):  # values not near the kinks of abs/relu
-    v = rs.uniform(0.3, 2.0, s)
-    return v * np.where(rs.rand(*s) > 0.5, 1, -1)
 
 
 # name -> (inputs (float64 arrays; all differentiated), facade fn, jax fn)
@@ -195,51 +182,20 @@ NO_FINITE_DIFFERENCES = {
 
 
 def test_every_op_is_covered():
-    missing = set(OPS) - set(SPECS) - set(NOT_DIRECT)
+    specs, not_direct = set(), set()
+    for path in sorted(pathlib.Path(__file__).parent.glob("test_ops_*.py")):
+        mod = importlib.import_module(path.stem)
+        specs |= set(mod.SPECS)
+        not_direct |= set(mod.NOT_DIRECT)
+    missing = set(OPS) - specs - not_direct
     assert not missing, f"ops without a gradient check: {sorted(missing)}"
-    stale = (set(SPECS) | set(NOT_DIRECT)) - set(OPS)
+    stale = (specs | not_direct) - set(OPS)
     assert not stale, f"specs for ops that no longer exist: {sorted(stale)}"
-
-
-def _facade_value_and_grads(fn, arrays):
-    xs = [torch.tensor(a, dtype=torch.float64, requires_grad=True) for a in arrays]
-    out = fn(*xs)
-    out.sum().backward()
-    return out.detach().numpy(), [x.grad.numpy() if x.grad is not None else np.zeros_like(a)
-                                  for x, a in zip(xs, arrays)]
-
-
-def _numeric_grads(fn, arrays, eps=1e-6):
-    def f(*arrs):
-        xs = [torch.tensor(a, dtype=torch.float64, requires_grad=True) for a in arrs]
-        return float(fn(*xs).sum().item())
-    grads = []
-    for i, a in enumerate(arrays):
-        g = np.zeros_like(a)
-        for idx in np.ndindex(a.shape):
-            p = [x.copy() for x in arrays]
-            m = [x.copy() for x in arrays]
-            p[i][idx] += eps
-            m[i][idx] -= eps
-            g[idx] = (f(*p) - f(*m)) / (2 * eps)
-        grads.append(g)
-    return grads
 
 
 @pytest.mark.parametrize("name", sorted(SPECS))
 def test_op_forward_and_gradient(name):
-    arrays, fn, ref = SPECS[name]
-    out, grads = _facade_value_and_grads(fn, arrays)
-    with jax.enable_x64(True):
-        jarrs = [jnp.asarray(a) for a in arrays]
-        expected = np.asarray(ref(*jarrs))
-        jgrads = jax.grad(lambda *a: jnp.sum(ref(*a)), argnums=tuple(range(len(arrays))))(*jarrs)
-    np.testing.assert_allclose(out, expected, rtol=1e-10, atol=1e-12)
-    for g, jg in zip(grads, jgrads):
-        np.testing.assert_allclose(g, np.asarray(jg), rtol=1e-9, atol=1e-12)
-    if name not in NO_FINITE_DIFFERENCES:
-        for g, ng in zip(grads, _numeric_grads(fn, arrays)):
-            np.testing.assert_allclose(g, ng, rtol=1e-5, atol=1e-6)
+    check_spec(SPECS[name], name not in NO_FINITE_DIFFERENCES)
 
 
 # PyTorch's derivative conventions at the points where JAX's differ
