@@ -101,6 +101,41 @@ def scalar_loop():
                  lr=W.SCALAR_LR)
 
 
+def dynamic():
+    """What a JAX user writes for a changing length: the cell scanned over the full 48
+    steps, masked past the step's length, the halving steps as an input array -- one
+    program for every step."""
+    d = W.init_dynamic()
+    seqs = jnp.asarray(d["seqs"][:, :, 0, :])
+
+    def loss_fn(p, xs, n, halve):
+        def cell(h, inp):
+            t, x, hv = inp
+            h2 = jnp.tanh(h @ p["W"] + x[None] @ p["U"])
+            h2 = jnp.where(hv, h2 * 0.5, h2)
+            return jnp.where(t < n, h2, h), None
+        h0 = jnp.zeros((1, W.DYN_HIDDEN), jnp.float32)
+        h, _ = jax.lax.scan(cell, h0, (jnp.arange(W.DYN_MAX_LEN), xs, halve))
+        return jnp.mean(h * h)
+
+    def update(params, xs, n, halve):
+        loss, grads = jax.value_and_grad(loss_fn)(params, xs, n, halve)
+        return jax.tree.map(lambda p, g: p - W.LR * g, params, grads), loss
+
+    update = jax.jit(update, donate_argnums=0)
+    state = {"params": {"W": jnp.asarray(d["W"]), "U": jnp.asarray(d["U"])}, "i": 0}
+
+    def step():
+        i = state["i"]
+        state["i"] += 1
+        n, halve = W.dynamic_schedule(i)
+        mask = jnp.asarray(list(halve) + [False] * (W.DYN_MAX_LEN - n))
+        state["params"], loss = update(state["params"], seqs[i % W.DYN_SEQS], n, mask)
+        return loss.block_until_ready()
+
+    return step, state
+
+
 TWINS = {
     "tutorial": tutorial,
     "mlp": mlp,
@@ -108,6 +143,7 @@ TWINS = {
     "chain": chain,
     "scalar_loop": scalar_loop,
     "mlp_nn": mlp,  # same math and weights as mlp
+    "dynamic": dynamic,
 }
 
 

@@ -153,7 +153,11 @@ def worker(name):
                 c1 = counters(mod)
                 for _ in range(msg["warmup"]):
                     step()
-                # facade: keep stepping until a few steps in a row compile nothing.
+                # facade: let background compiles land, then keep stepping until a few
+                # steps in a row compile nothing.
+                wait = getattr(getattr(mod, "debug", None), "wait_for_compiles", None)
+                if wait is not None:
+                    wait()
                 quiet, extra = 0, 0
                 while c1 is not None and quiet < 3 and extra < 100:
                     c = counters(mod)

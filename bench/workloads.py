@@ -79,6 +79,26 @@ def init_scalar_loop():
     return dict(params=params, xs=xs, ys=ys)
 
 
+DYN_HIDDEN, DYN_IN, DYN_MAX_LEN, DYN_SEQS = 32, 8, 48, 64
+
+
+def init_dynamic():
+    """RNN weights, 64 input sequences of 48 steps, and per step a length and the steps
+    where the state is halved (the same sequence for every system)."""
+    rng = np.random.RandomState(5)
+    W = (rng.randn(DYN_HIDDEN, DYN_HIDDEN) / np.sqrt(DYN_HIDDEN)).astype(np.float32)
+    U = (rng.randn(DYN_IN, DYN_HIDDEN) / np.sqrt(DYN_IN)).astype(np.float32)
+    seqs = rng.randn(DYN_SEQS, DYN_MAX_LEN, 1, DYN_IN).astype(np.float32)
+    return dict(W=W, U=U, seqs=seqs)
+
+
+def dynamic_schedule(i):
+    """Step i's length (1..48) and halving mask (each step halved with probability 0.3)."""
+    rng = np.random.RandomState(1000 + i)
+    n = int(rng.randint(1, DYN_MAX_LEN + 1))
+    return n, rng.rand(n) < 0.3
+
+
 # ------------------------------------------------------------------ workloads
 
 
@@ -242,6 +262,39 @@ def scalar_loop(torch):
     return step, dict(params=params)
 
 
+def dynamic(torch):
+    """A graph that changes every step: an RNN cell unrolled over a random length, with the
+    state halved on a random 30% of the steps (issue 9). Sequences come as lists of per-step
+    tensors, as from a data loader."""
+    d = init_dynamic()
+    W = torch.tensor(d["W"], requires_grad=True)
+    U = torch.tensor(d["U"], requires_grad=True)
+    seqs = [[torch.tensor(x) for x in seq] for seq in d["seqs"]]
+    count = [0]
+
+    def step():
+        nonlocal W, U
+        i = count[0]
+        count[0] += 1
+        n, halve = dynamic_schedule(i)
+        xs = seqs[i % DYN_SEQS]
+        h = torch.zeros(1, DYN_HIDDEN)
+        for t in range(n):
+            h = torch.tanh(h @ W + xs[t] @ U)
+            if halve[t]:
+                h = h * 0.5
+        loss = (h * h).mean()
+        loss.backward()
+        with torch.no_grad():
+            W -= LR * W.grad
+            U -= LR * U.grad
+        W.grad.zero_()
+        U.grad.zero_()
+        return loss.item()
+
+    return step, dict(W=W, U=U)
+
+
 WORKLOADS = {
     "tutorial": tutorial,
     "mlp": mlp,
@@ -249,6 +302,7 @@ WORKLOADS = {
     "chain": chain,
     "scalar_loop": scalar_loop,
     "mlp_nn": mlp_nn,
+    "dynamic": dynamic,
 }
 
 

@@ -17,16 +17,25 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
+from . import config
 from ._graph import SIGS, Node, PackBuffer, Packed, intern_sig
 
 # ------------------------------------------------------------------ counters
 _counters = collections.Counter()
 
 
+_COUNTER_NAMES = (
+    "compiles", "calls", "cache_hits",   # all programs, whatever their tier
+    "whole_compiles", "whole_calls", "whole_runs",     # graphs run as one program
+    "tiered_runs",                                     # graphs run in segments (_tiers.py)
+    "segment_compiles", "segment_calls", "op_compiles", "op_calls",
+    "background_compiles", "background_errors")        # submitted, failed (see config)
+
+
 def counters() -> dict:
-    """compiles: programs built; calls: compiled-program invocations; cache_hits: reuses."""
-    return {"compiles": _counters["compiles"], "calls": _counters["calls"],
-            "cache_hits": _counters["cache_hits"]}
+    """compiles: programs built; calls: program invocations; cache_hits: reuses; and the
+    same per tier: whole graphs, recurring segments, single ops (see facade/_tiers.py)."""
+    return {k: _counters[k] for k in _COUNTER_NAMES}
 
 
 def reset_counters():
@@ -38,10 +47,15 @@ _CONST_SIGS: dict = {}
 
 
 def _input_sig(n):
-    k = (n.shape, n.dtype)
+    return input_sig(n.shape, n.dtype)
+
+
+def input_sig(shape, dtype):
+    """The sig of a concrete input array of this aval."""
+    k = (shape, dtype)
     s = _CONST_SIGS.get(k)
     if s is None:
-        s = _CONST_SIGS[k] = intern_sig(None, (), n.shape, n.dtype, None)
+        s = _CONST_SIGS[k] = intern_sig(None, (), shape, dtype, None)
     return s
 
 
@@ -123,7 +137,7 @@ class Walk:
                     arrays.append(v)
                 continue
             pending = False
-            for x in n.inputs:
+            for x in reversed(n.inputs):   # first input on top: slots follow record order
                 if x.__class__ is Node and x.mark != gen:
                     push(x)
                     pending = True
@@ -384,8 +398,8 @@ class ProgramCache:
     """Structural key -> jitted program (with whatever the caller keeps beside it), least
     recently used evicted past `maxsize`. `make()` builds the entry on a miss."""
 
-    def __init__(self, maxsize=512):
-        self.maxsize = maxsize
+    def __init__(self, maxsize=None):
+        self.maxsize = maxsize   # None: config.max_programs
         self._d = collections.OrderedDict()
         self._lock = threading.Lock()
 
@@ -398,14 +412,29 @@ class ProgramCache:
             return prog
         prog = make()
         _counters["compiles"] += 1
+        _counters["whole_compiles"] += 1
+        bound = self.maxsize or config.max_programs
         with self._lock:
             d[key] = prog
-            while len(d) > self.maxsize:
+            while len(d) > bound:
                 d.popitem(last=False)
         return prog
 
+    def put(self, key, prog):
+        """Insert a program built elsewhere (a background compile)."""
+        _counters["compiles"] += 1
+        _counters["whole_compiles"] += 1
+        bound = self.maxsize or config.max_programs
+        with self._lock:
+            self._d[key] = prog
+            while len(self._d) > bound:
+                self._d.popitem(last=False)
+
     def clear(self):
         self._d.clear()
+
+    def __contains__(self, key):
+        return key in self._d
 
     def __len__(self):
         return len(self._d)
@@ -414,9 +443,46 @@ class ProgramCache:
 PROGRAMS = ProgramCache()
 
 
+_POOL = None
+_PENDING: dict = {}   # key -> Future of a whole-graph program being compiled
+
+
+def compile_later(key, make, args):
+    """Build a whole-graph program on a worker thread and run it once there (so the jit
+    caches are warm); the graph keeps running tiered until it lands in PROGRAMS. XLA
+    compiles outside the GIL, so the user's loop goes on meanwhile."""
+    global _POOL
+    if key in _PENDING:
+        return
+    if _POOL is None:
+        import concurrent.futures
+        _POOL = concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="facade-compile")
+
+    def work():
+        try:
+            entry = make()
+            prog = entry[0] if entry.__class__ is tuple else entry
+            with _x64(True):
+                jax.block_until_ready(prog(*args))
+            PROGRAMS.put(key, entry)
+        except Exception:   # the tiered path keeps working (and raises the user's error)
+            _counters["background_errors"] += 1
+        finally:
+            _PENDING.pop(key, None)
+    _counters["background_compiles"] += 1
+    _PENDING[key] = _POOL.submit(work)
+
+
+def wait_for_compiles():
+    """Block until the background compiles submitted so far are done."""
+    for f in list(_PENDING.values()):
+        f.result()
+
+
 def call(prog, *args):
     """Run a compiled program in x64 mode (so float64/int64 are real), count the call."""
     _counters["calls"] += 1
+    _counters["whole_calls"] += 1
     with _x64(True):
         return prog(*args)
 
@@ -445,6 +511,14 @@ def realize(root: Node):
             return [env[s] for s in outs]
         return jax.jit(fn)
 
+    if not _tiers.whole_due(key, make, lambda: (w.arrays, *w.scalar_args(), w.bufs)):
+        env = _tiers.run_value(key[1], outs, w.arrays, w.fs, w.is_, w.bufs)
+        for s, n in enumerate(w.nodes):   # keep every value computed: later reads are free
+            v = env[s]
+            if v is not None and n is not None and n.value is None:
+                set_value(n, v)
+        return value_of(root)
+    _counters["whole_runs"] += 1
     prog = PROGRAMS.get(key, make)
     vals = call(prog, w.arrays, *w.scalar_args(), w.bufs)
     for s, v in zip(outs, vals):
@@ -463,3 +537,6 @@ def set_value(n: Node, v):
     n.value = v
     if not n.requires_grad or n.op is LEAF:
         n.inputs = ()
+
+
+from . import _tiers  # noqa: E402  (imports evaluate and the counters from here)

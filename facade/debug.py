@@ -1,7 +1,7 @@
 """Counters and views of what facade compiles, for tests, benchmarks and notebooks."""
 from __future__ import annotations
 
-from ._compile import PROGRAMS, counters, reset_counters
+from ._compile import PROGRAMS, counters, reset_counters, wait_for_compiles
 
 
 def cache_size() -> int:
@@ -9,4 +9,4 @@ def cache_size() -> int:
     return len(PROGRAMS)
 
 
-__all__ = ["counters", "reset_counters", "cache_size"]
+__all__ = ["counters", "reset_counters", "cache_size", "wait_for_compiles"]

@@ -57,9 +57,15 @@ def test_recording_computes_nothing():
     assert debug.counters()["calls"] == 0
 
 
+# A new structure runs in segments and is compiled whole on its second sighting
+# (facade.config.compile_after); the first step's structure differs from the next ones
+# (lazy updates appear), so a loop settles within WARM steps.
+WARM = 4
+
+
 def test_training_loop_one_program_per_step_and_no_recompiles():
     x, y, w, b = tutorial_setup()
-    for _ in range(3):
+    for _ in range(WARM):
         tutorial_step(x, y, w, b)
     debug.reset_counters()
     steps = 1000
@@ -82,7 +88,7 @@ def test_training_loop_matches_numpy():
 
 def test_printing_the_loss_costs_one_more_program_never_more():
     x, y, w, b = tutorial_setup()
-    for _ in range(3):
+    for _ in range(WARM):
         z = torch.matmul(x, w) + b
         loss = F.binary_cross_entropy_with_logits(z, y)
         repr(loss)
@@ -98,8 +104,8 @@ def test_printing_the_loss_costs_one_more_program_never_more():
 
 def test_python_scalars_are_arguments_not_constants():
     x, y, w, b = tutorial_setup()
-    tutorial_step(x, y, w, b, lr=0.1)
-    tutorial_step(x, y, w, b, lr=0.1)
+    for _ in range(WARM):
+        tutorial_step(x, y, w, b, lr=0.1)
     debug.reset_counters()
     for i in range(20):
         tutorial_step(x, y, w, b, lr=0.1 / (i + 1))   # a changing learning rate
@@ -280,18 +286,6 @@ def test_random_is_reproducible_and_lazy():
     assert not np.allclose(torch.randn(3, 4).numpy(), a.numpy())
     r = torch.randint(0, 5, (100,))
     assert r.dtype is torch.int64 and 0 <= min(r.tolist()) and max(r.tolist()) < 5
-
-
-def test_program_cache_is_bounded():
-    from facade._compile import PROGRAMS
-    old = PROGRAMS.maxsize
-    PROGRAMS.maxsize = 8
-    try:
-        for n in range(1, 20):
-            torch.ones(n).sum().item()
-        assert len(PROGRAMS) <= 8
-    finally:
-        PROGRAMS.maxsize = old
 
 
 def test_anomaly_mode_names_the_backward_that_made_nan():

@@ -14,7 +14,7 @@ import jax.extend.core as jcore
 import jax.numpy as jnp
 import numpy as np
 
-from .. import _compile
+from .. import _compile, _tiers
 from .._compile import PROGRAMS, Walk, call, vjp_program
 from .._dispatch import STATE, record
 from .._graph import SIGS, Node, const_node, pack_layout
@@ -156,8 +156,15 @@ def _backward_now(roots, grads, inputs, accumulate, retain_graph, allow_unused):
             return jax.jit(vjp_program(key[1], root_slots, cot_slots, slots, pert, olds, lazy,
                                        pack)), pack, avals
 
-        prog, pack, avals = PROGRAMS.get(key, make)
-        res = call(prog, w.arrays, *w.scalar_args(), w.bufs)
+        if not _tiers.whole_due(key, make, lambda: (w.arrays, *w.scalar_args(), w.bufs)):
+            avals = [(w.nodes[s].shape, w.nodes[s].dtype) for s in slots + list(lazy)]
+            pack = pack_layout(avals) if packed else None
+            res = _tiers.run_vjp(key[1], w.arrays, w.fs, w.is_, w.bufs, root_slots,
+                                 cot_slots, slots, pert, olds, lazy, pack=pack)
+        else:
+            _compile._counters["whole_runs"] += 1
+            prog, pack, avals = PROGRAMS.get(key, make)
+            res = call(prog, w.arrays, *w.scalar_args(), w.bufs)
         if pack is None:
             outs, gvals, extra = res
         else:

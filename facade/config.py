@@ -1,0 +1,16 @@
+"""Execution policy knobs (read at run time, so they may be changed at any point).
+
+compile_after: a graph structure runs as one whole compiled program from its n-th sighting
+    on; before that it runs in cached segments (see facade/_tiers.py). 1 compiles every new
+    structure at once; a large number keeps code whose graph changes every step tiered.
+    Segments that recur (an RNN cell) are compiled as units by the same rule.
+background_compile: compile a recurring structure on a worker thread while it keeps running
+    in segments, instead of stalling the loop for the compile (up to a second for a large
+    graph). Tests that count compiles turn it off, or call facade.debug.wait_for_compiles().
+max_programs: bound of the least-recently-used cache of whole-graph programs.
+max_segment_programs: bound of the cache of segment and single-op programs.
+"""
+compile_after = 2
+background_compile = True
+max_programs = 512
+max_segment_programs = 4096
