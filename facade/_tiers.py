@@ -22,7 +22,6 @@ import collections
 
 import jax
 import jax.numpy as jnp
-import numpy as np
 
 from . import config
 from ._compile import PROGRAMS, _counters, _sig, _x64, compile_later, evaluate, input_sig

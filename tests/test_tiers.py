@@ -1,7 +1,6 @@
 """Tiered execution (facade/_tiers.py): a new graph structure runs in cached segments, a
 recurring one as one whole program; the caches are bounded; every tier gives the same
 numbers. Asserted with the counters, never with wall-clock times."""
-import random
 
 import numpy as np
 import pytest
