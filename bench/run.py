@@ -43,6 +43,7 @@ PLAN = {
     "chain": dict(steps=200, warmup=20, mem=2000),
     "scalar_loop": dict(steps=40, warmup=5, mem=2000),
     "mlp_nn": dict(steps=200, warmup=20, mem=2000),
+    "dynamic": dict(steps=300, warmup=100, mem=2000),
 }
 QUICK = {
     "tutorial": dict(steps=300, warmup=20, mem=300),
@@ -51,8 +52,10 @@ QUICK = {
     "chain": dict(steps=40, warmup=5, mem=200),
     "scalar_loop": dict(steps=8, warmup=2, mem=50),
     "mlp_nn": dict(steps=40, warmup=5, mem=200),
+    "dynamic": dict(steps=60, warmup=40, mem=200),
 }
-DEFAULT = ["tutorial", "mlp", "mlp_large", "chain", "scalar_loop", "first_step"]
+DEFAULT = ["tutorial", "mlp", "mlp_large", "chain", "scalar_loop", "dynamic", "first_step"]
+CHANGING = {"dynamic"}   # a new graph structure almost every step: compiles are expected
 FIRST_STEP_WORKLOAD = "tutorial"
 MEM_STEPS_FOR_TARGET = 2000
 
@@ -62,6 +65,7 @@ TARGETS = [
     ("facade/JAX", "chain", 1.5), ("facade/JAX", "mlp_large", 1.05),
     ("PyTorch/facade", "tutorial", 3.5), ("PyTorch/facade", "chain", 3.0),
     ("PyTorch/facade", "scalar_loop", 5.0), ("PyTorch/facade", "mlp", 1.1),
+    ("PyTorch/facade", "dynamic", 0.5),   # facade's median step <= 2 x PyTorch's
 ]
 FIRST_STEP_BOUND = 1.5  # facade's fresh-process first gradient vs JAX's
 MEM_BOUND_MB = 5.0
@@ -421,7 +425,7 @@ def report(out):
 
     for w in steady:
         n = res[w].get("facade", {}).get("compiles_while_timed")
-        if n:
+        if n and w not in CHANGING:
             out["notes"].append(f"{w}: facade compiled {n} program(s) while timed (expected 0)")
     for w in steady:  # same weights, same math: the first losses must agree
         losses = {s: r["first_loss"] for s, r in res[w].items() if "first_loss" in r}

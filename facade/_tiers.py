@@ -56,10 +56,10 @@ SEGMENTS = _Cache()
 
 
 class _Seen:
-    """How often each structure (by hash) has been seen: bounded, so a stream of new
-    structures keeps memory flat."""
+    """How often each structure (by hash) has been seen, forgetting the least recently
+    seen past `maxsize` distinct ones (a callable: read from config at each use)."""
 
-    def __init__(self, maxsize=8192):
+    def __init__(self, maxsize):
         self.d = collections.OrderedDict()
         self.maxsize = maxsize
 
@@ -69,13 +69,16 @@ class _Seen:
         c = d.get(h, 0) + 1
         d[h] = c
         d.move_to_end(h)
-        if len(d) > self.maxsize:
+        while len(d) > self.maxsize():
             d.popitem(last=False)
         return c
 
 
-GRAPHS_SEEN = _Seen()
-SEGMENTS_SEEN = _Seen()
+# A graph counts as recurring only if it comes back before `compile_window` other
+# structures were seen: a loop whose graph changes every step meets an old structure now
+# and then, and compiling each of those whole would only grow the cache.
+GRAPHS_SEEN = _Seen(lambda: config.compile_window)
+SEGMENTS_SEEN = _Seen(lambda: 8192)
 
 
 def whole_due(key, make, args) -> bool:
@@ -204,13 +207,12 @@ def _forward_program(seg):
     return jax.jit(fn)
 
 
-def _vjp_program(seg, ct_mask, diff, acc_mask):
-    """fn(arrays, fs, is_, cts, accs) -> per differentiated array input, acc + its cotangent.
-
-    ct_mask: which outputs carry a cotangent; diff: positions (in `arrays`) to differentiate;
-    acc_mask: per diff, whether a running cotangent is passed in to add to."""
+def _vjp_program(seg, diff):
+    """fn(arrays, fs, is_, cts, accs) -> per differentiated array input (positions `diff` in
+    `arrays`), its running cotangent `accs[k]` plus this segment's contribution. Every
+    output gets a cotangent and every input an accumulator (zeros where there is none yet),
+    so one program serves all steps of a loop."""
     mini, out = seg.mini, seg.out
-    outs = [p for p, m in zip(out, ct_mask) if m]
 
     def fn(arrays, fs, is_, cts, accs):
         def f(*dv):
@@ -218,16 +220,9 @@ def _vjp_program(seg, ct_mask, diff, acc_mask):
             for i, v in zip(diff, dv):
                 arrs[i] = v
             env = evaluate(mini, arrs, fs, is_)
-            return [env[p] for p in outs]
+            return [env[p] for p in out]
         _, pull = jax.vjp(f, *[arrays[i] for i in diff])
-        gs = pull(list(cts))
-        res, k = [], 0
-        for g, has in zip(gs, acc_mask):
-            if has:
-                g = accs[k] + g
-                k += 1
-            res.append(g)
-        return res
+        return [a + g for a, g in zip(accs, pull(list(cts)))]
     return jax.jit(fn)
 
 
@@ -328,6 +323,10 @@ def _ones(shape, dtype):
     return v
 
 
+def _zeros_like(v):
+    return _zeros(v.shape, v.dtype)
+
+
 def _zeros(shape, dtype):
     k = ("0", shape, dtype)
     v = _ONES.get(k)
@@ -404,8 +403,8 @@ def _differentiable(dtype):
 
 def _backward_segment(seg, key, env, ct, reach):
     n = len(seg.ext)
-    ct_mask = tuple(seg.slots[p - n] in ct for p in seg.out)
-    if not any(ct_mask):
+    outs = [seg.slots[p - n] for p in seg.out]
+    if not any(o in ct for o in outs):
         return
     arrays, fs, is_ = _ext_args(seg, key, env)
     diff, owners = [], []
@@ -419,12 +418,11 @@ def _backward_segment(seg, key, env, ct, reach):
         a += 1
     if not diff:
         return
-    acc_mask = tuple(r in ct for r in owners)
     kind = _kind(seg)
-    prog = SEGMENTS.get(("v", seg.key, ct_mask, tuple(diff), acc_mask),
-                        lambda: _vjp_program(seg, ct_mask, tuple(diff), acc_mask), kind)
-    cts = [ct.pop(seg.slots[p - n]) for p, m in zip(seg.out, ct_mask) if m]
-    accs = [ct[r] for r in owners if r in ct]
+    diff = tuple(diff)
+    prog = SEGMENTS.get(("v", seg.key, diff), lambda: _vjp_program(seg, diff), kind)
+    cts = [ct.pop(o) if o in ct else _zeros_like(env[o]) for o in outs]
+    accs = [ct[r] if r in ct else _zeros_like(env[r]) for r in owners]
     gs = prog(arrays, fs, is_, cts, accs)
     _counters["calls"] += 1
     _counters[kind + "_calls"] += 1
