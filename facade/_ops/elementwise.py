@@ -70,7 +70,19 @@ def _div_mode(a, b, mode):
     return jnp.floor(q) if mode == "floor" else jnp.trunc(q)
 
 
-DIV_MODE = defop("div_mode", _div_mode, elementwise_rule, "DivBackward1", promote=True,
+def _no_bool(kernel, rule=elementwise_rule):
+    """PyTorch has no bool kernel for these: a bool result dtype raises (ints are fine)."""
+    def check(*inputs, **kw):
+        out = rule(*inputs, **kw)
+        if out[1] is D.bool_:
+            k = kernel(**kw) if callable(kernel) else kernel
+            raise NotImplementedError(f'"{k}" not implemented for \'Bool\'')
+        return out
+    return check
+
+
+DIV_MODE = defop("div_mode", _div_mode,
+                 _no_bool(lambda mode: f"div_{mode}_cpu"), "DivBackward1", promote=True,
                  visible=(0, 1))
 
 
@@ -103,9 +115,10 @@ def _pow(a, b):
 
 
 POW = defop("pow", _pow, elementwise_rule, "PowBackward0", promote=True, visible=(0,))
-POW_TENSOR = defop("pow_tensor", _pow, elementwise_rule, "PowBackward1", promote=True,
+# (a bool tensor to a Python bool power is allowed by PyTorch; tensor exponents are not)
+POW_TENSOR = defop("pow_tensor", _pow, _no_bool("pow"), "PowBackward1", promote=True,
                    visible=(0, 1))
-POW_SCALAR_BASE = defop("pow_scalar_base", _pow, elementwise_rule, "PowBackward2",
+POW_SCALAR_BASE = defop("pow_scalar_base", _pow, _no_bool("pow"), "PowBackward2",
                         promote=True, visible=(1,))
 
 
@@ -199,9 +212,10 @@ _sqrt.defjvp(lambda p, t: (jnp.sqrt(p[0]), t[0] / (2 * jnp.sqrt(p[0]))))
 
 
 def _unary(name, impl, grad_fn, *, floating=True, saves=True, vjp_name="MulBackward0",
-           method=True, functional=False, aliases=()):
-    op = defop(name, impl, float_elementwise_rule if floating else same_rule, grad_fn,
-               promote=floating, saves=saves, vjp_name=vjp_name)
+           method=True, functional=False, aliases=(), rule=None):
+    if rule is None:
+        rule = float_elementwise_rule if floating else same_rule
+    op = defop(name, impl, rule, grad_fn, promote=floating, saves=saves, vjp_name=vjp_name)
 
     def front(input):
         return apply(op, (input,))
@@ -245,14 +259,41 @@ for _name, _fn, _aliases in (("eq", jnp.equal, ()), ("ne", jnp.not_equal, ("not_
 
 
 # ------------------------------------------------------------------ more binary ops
-def _binary(name, impl, grad_fn, rule=elementwise_rule, aliases=(), saves=True):
+def _must_be_tensors(name, method, input, other):
+    """PyTorch's argument parser for ops with no Scalar overload (maximum, atan2, ...)."""
+    for arg, pos, x in (("input", 1, input), ("other", 2 - method, other)):
+        if not _is_tensor(x) and not (method and arg == "input"):
+            raise TypeError(f"{name}(): argument '{arg}' (position {pos}) must be Tensor, "
+                            f"not {type(x).__name__}")
+
+
+def _binary(name, impl, grad_fn, rule=elementwise_rule, aliases=(), saves=True,
+            tensors_only=False):
     op = defop(name, impl, rule, grad_fn, promote=True, visible=(0, 1), saves=saves)
 
     def front(input, other, *, out=None):
         return apply(op, (input, other))
     front.__name__ = name
-    expose(front, (name,) + aliases, (name,) + aliases)
-    INPLACE[name + "_"] = front
+    if not tensors_only:
+        expose(front, (name,) + aliases, (name,) + aliases)
+        INPLACE[name + "_"] = front
+        return op
+    for n in (name,) + aliases:
+        def function(input, other, *, out=None, _n=n):
+            _must_be_tensors(_n, False, input, other)
+            return apply(op, (input, other))
+
+        def method(input, other, *, _n=n):
+            _must_be_tensors(_n, True, input, other)
+            return apply(op, (input, other))
+
+        def inplace(input, other, *, _n=n + "_"):
+            _must_be_tensors(_n, True, input, other)
+            return apply(op, (input, other))
+        function.__name__ = method.__name__ = n
+        expose(function, n)
+        expose(method, method=n)
+        INPLACE[n + "_"] = inplace
     return op
 
 
@@ -270,11 +311,13 @@ def _logical_rule(*inputs, **_):
     return shape, D.bool_, dt
 
 
-MAXIMUM = _binary("maximum", jnp.maximum, "MaximumBackward0")
-MINIMUM = _binary("minimum", jnp.minimum, "MinimumBackward0")
-REMAINDER = _binary("remainder", jnp.remainder, "RemainderBackward0")
-FMOD = _binary("fmod", jnp.fmod, "FmodBackward0")
-FLOOR_DIVIDE = _binary("floor_divide", lambda a, b: _div_mode(a, b, "floor"), None)
+MAXIMUM = _binary("maximum", jnp.maximum, "MaximumBackward0", tensors_only=True)
+MINIMUM = _binary("minimum", jnp.minimum, "MinimumBackward0", tensors_only=True)
+REMAINDER = _binary("remainder", jnp.remainder, "RemainderBackward0",
+                    _no_bool("remainder_cpu"))
+FMOD = _binary("fmod", jnp.fmod, "FmodBackward0", _no_bool("fmod_cpu"))
+FLOOR_DIVIDE = _binary("floor_divide", lambda a, b: _div_mode(a, b, "floor"), None,
+                       _no_bool("div_floor_cpu"))
 for _n, _f in (("bitwise_and", jnp.bitwise_and), ("bitwise_or", jnp.bitwise_or),
                ("bitwise_xor", jnp.bitwise_xor)):
     _binary(_n, _f, None, _bitwise_rule, saves=False)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import jax
 import jax.numpy as jnp
 import jax.scipy.special as jsp
+import numpy as np
 
 from .. import _dtype as D
 from .._dispatch import apply
@@ -54,14 +55,23 @@ SINH = _unary("sinh", jnp.sinh, "SinhBackward0")
 COSH = _unary("cosh", jnp.cosh, "CoshBackward0")
 ERF = _unary("erf", jsp.erf, "ErfBackward0")
 ERFC = _unary("erfc", jsp.erfc, "ErfcBackward0")
+def _no_bool(kernel):
+    """Integers pass through floor/ceil/trunc/round unchanged; bools raise, as PyTorch."""
+    def check(x, **_):
+        if x.dtype is D.bool_:
+            raise NotImplementedError(f'"{kernel}" not implemented for \'Bool\'')
+        return x.shape, x.dtype, x.dtype
+    return check
+
+
 # piecewise constant: PyTorch's derivative is 0 everywhere (JAX's too); integers keep dtype
 SIGN = _unary("sign", _sign, "SignBackward0", floating=False, saves=False)
 FLOOR = _unary("floor", lambda x: jnp.floor(x) if _float(x) else x, "FloorBackward0",
-               floating=False, saves=False)
+               floating=False, saves=False, rule=_no_bool("floor_vml_cpu"))
 CEIL = _unary("ceil", lambda x: jnp.ceil(x) if _float(x) else x, "CeilBackward0",
-              floating=False, saves=False)
+              floating=False, saves=False, rule=_no_bool("ceil_vml_cpu"))
 TRUNC = _unary("trunc", lambda x: jnp.trunc(x) if _float(x) else x, "TruncBackward0",
-               floating=False, saves=False, aliases=("fix",))
+               floating=False, saves=False, aliases=("fix",), rule=_no_bool("trunc_vml_cpu"))
 INPLACE.update(arcsin_=INPLACE["asin_"], arccos_=INPLACE["acos_"], arctan_=INPLACE["atan_"],
                fix_=INPLACE["trunc_"])
 FRAC = defop("frac", lambda x: x - jnp.trunc(x), _float_only("frac_cpu"), "FracBackward0",
@@ -76,7 +86,7 @@ expose(frac, "frac", "frac")
 INPLACE["frac_"] = frac
 
 # round: half to even, as PyTorch (and jnp.round); `decimals` is a separate PyTorch overload
-ROUND = defop("round", lambda x: jnp.round(x) if _float(x) else x, same_rule,
+ROUND = defop("round", lambda x: jnp.round(x) if _float(x) else x, _no_bool("round_vml_cpu"),
               "RoundBackward0", saves=False)
 ROUND_DECIMALS = defop("round_decimals", lambda x, decimals: jnp.round(x, decimals),
                        _float_only("round_cpu"), "RoundBackward1", saves=False)
@@ -144,12 +154,46 @@ CLAMP_MAX = _clamp_op("clamp_max", "ClampMaxBackward0", False, has_min=False)
 CLAMP_MAX_TENSOR = _clamp_op("clamp_max_tensor", "ClampMaxBackward1", True, has_min=False)
 
 
-def clamp(input, min=None, max=None, *, out=None):  # noqa: A002
+def _typename(x):
+    return "Tensor" if _is_tensor(x) else type(x).__name__
+
+
+def _clamp_bounds(name, method, input, min, max):  # noqa: A002
+    """PyTorch's clamp overloads take two Tensor bounds or two Number bounds, not a mix."""
+    if not (min is not None and max is not None and _is_tensor(min) != _is_tensor(max)):
+        return
+    got = ", ".join(_typename(x) for x in ((min, max) if method else (input, min, max)))
+    if method:
+        bad = ", ".join(f"!{_typename(x)}!" for x in (min, max))
+        why = f"      didn't match because some of the arguments have invalid types: ({bad})\n"
+        raise TypeError(
+            f"{name}() received an invalid combination of arguments - got ({got}), but "
+            f"expected one of:\n * (Tensor min = None, Tensor max = None)\n{why}"
+            f" * (Number min = None, Number max = None)\n{why}")
+    raise TypeError(
+        f"{name}() received an invalid combination of arguments - got ({got}), but expected "
+        f"one of:\n * (Tensor input, Tensor min = None, Tensor max = None, *, Tensor out = "
+        f"None)\n * (Tensor input, Number min = None, Number max = None, *, Tensor out = "
+        f"None)\n")
+
+
+def _clamp_apply(input, min, max):  # noqa: A002
     if min is None and max is None:
         raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
     op = CLAMP_TENSOR if _is_tensor(min) or _is_tensor(max) else CLAMP
     return apply(op, tuple(a for a in (input, min, max) if a is not None),
                  (("has_min", min is not None), ("has_max", max is not None)))
+
+
+def _clamp_front(name, method):
+    def front(input, min=None, max=None, *, out=None):  # noqa: A002
+        _clamp_bounds(name, method, input, min, max)
+        return _clamp_apply(input, min, max)
+    front.__name__ = name
+    return front
+
+
+clamp = _clamp_front("clamp", False)
 
 
 def clamp_min(input, min):  # noqa: A002
@@ -160,10 +204,14 @@ def clamp_max(input, max):  # noqa: A002
     return apply(CLAMP_MAX_TENSOR if _is_tensor(max) else CLAMP_MAX, (input, max))
 
 
-expose(clamp, ("clamp", "clip"), ("clamp", "clip"))
+expose(clamp, "clamp")
+expose(_clamp_front("clip", False), "clip")
+expose(_clamp_front("clamp", True), method="clamp")
+expose(_clamp_front("clip", True), method="clip")
 expose(clamp_min, "clamp_min", "clamp_min")
 expose(clamp_max, "clamp_max", "clamp_max")
-INPLACE.update(clamp_=clamp, clip_=clamp, clamp_min_=clamp_min, clamp_max_=clamp_max)
+INPLACE.update(clamp_=_clamp_front("clamp_", True), clip_=_clamp_front("clip_", True),
+               clamp_min_=clamp_min, clamp_max_=clamp_max)
 
 
 # ------------------------------------------------------------------ selection
@@ -182,13 +230,59 @@ WHERE = defop("where", jnp.where, _where_rule, "WhereBackward0", visible=(1, 2),
 
 
 def where(condition, input=None, other=None, *, out=None):
+    """where(condition, input, other) selects elementwise; where(condition) is
+    nonzero(condition, as_tuple=True), which reads the condition's values (as PyTorch's
+    does: the result's shape depends on them).
+
+        >>> torch.where(torch.tensor([0.0, 2.0, 3.0]) > 1)
+        (tensor([1, 2]),)
+    """
     if input is None and other is None:
-        raise NotImplementedError("where(condition) (nonzero) is not supported")
+        return nonzero(condition, as_tuple=True)
+    if input is None or other is None:
+        got = ", ".join(_typename(x) for x in (condition, input, other) if x is not None)
+        raise TypeError(
+            f"where() received an invalid combination of arguments - got ({got}), but "
+            "expected one of:\n * (Tensor condition)\n * (Tensor condition, Tensor input, "
+            "Tensor other, *, Tensor out = None)\n * (Tensor condition, Number self, Tensor "
+            "other)\n * (Tensor condition, Tensor input, Number other)\n * (Tensor condition,"
+            " Number self, Number other)\n")
     return apply(WHERE, (condition, input, other))
+
+
+def _nonzero_indices(input):
+    """The indices of the nonzero elements, (n, ndim) int64 on the host: realizes `input`."""
+    v = np.asarray(input.detach().numpy())
+    if v.ndim == 0:   # PyTorch treats a 0-d tensor as one element of a 1-d one
+        return np.zeros((1, 0) if v != 0 else (0, 0), np.int64), True
+    return np.stack(np.nonzero(v), 1).astype(np.int64).reshape(-1, v.ndim), False
+
+
+def nonzero(input, *, out=None, as_tuple=False):
+    """Indices of the nonzero elements (a realization point: the shape depends on values).
+
+        >>> torch.nonzero(torch.tensor([[1, 0], [0, 3]]))
+        tensor([[0, 0],
+                [1, 1]])
+    """
+    from .._tensor import tensor
+    idx, zero_dim = _nonzero_indices(input)
+    if not as_tuple:
+        return tensor(idx)
+    if zero_dim:   # (tensor([0]),) or (tensor([]),)
+        return (tensor(np.zeros(len(idx), np.int64)),)
+    return tuple(tensor(np.ascontiguousarray(idx[:, i])) for i in range(idx.shape[1]))
+
+
+def argwhere(input):
+    """torch.argwhere: nonzero(input) as a (n, ndim) tensor."""
+    return nonzero(input)
 
 
 expose(where, "where")
 expose(lambda self, condition, other: where(condition, self, other), method="where")
+expose(nonzero, "nonzero", "nonzero")
+expose(argwhere, "argwhere", "argwhere")
 
 
 def _masked_fill_rule(x, mask, value):
@@ -289,9 +383,11 @@ for _n, _f in (("lerp", lerp), ("addcmul", addcmul), ("addcdiv", addcdiv)):
     expose(_f, _n, _n)
     INPLACE[_n + "_"] = _f
 
+# no Scalar overloads: a Python number raises PyTorch's TypeError
 ATAN2 = _binary("atan2", jnp.arctan2, "Atan2Backward0", float_elementwise_rule,
-                aliases=("arctan2",))
-HYPOT = _binary("hypot", jnp.hypot, "HypotBackward0", _float_only("hypot_cpu", elementwise_rule))
+                aliases=("arctan2",), tensors_only=True)
+HYPOT = _binary("hypot", jnp.hypot, "HypotBackward0", _float_only("hypot_cpu", elementwise_rule),
+                tensors_only=True)
 
 
 def _nan_to_num(x, nan, posinf, neginf):
