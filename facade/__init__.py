@@ -16,16 +16,35 @@ from ._format import set_printoptions
 from ._ops.table import FUNCTIONS as _FUNCTIONS
 from ._tensor import LEGACY_TYPES as _LEGACY_TYPES
 from ._tensor import Size, Tensor, _install_methods, device, tensor
+from ._device import get_default_device
 from ._factory import (Generator, arange, as_tensor, default_generator, empty, empty_like, eye,
                        from_numpy, full, full_like, initial_seed, linspace, manual_seed, ones,
                        ones_like, rand, rand_like, randint, randint_like, randn, randn_like,
                        randperm, seed, zeros, zeros_like)
-from . import autograd, cuda, debug, linalg, nn
+from . import accelerator, autograd, config, cuda, debug, distributed, linalg, nn
+from . import func, optim, utils
+from ._jit import JitValueError, jit
+from .serialization import load, save
 from .autograd import (enable_grad, inference_mode, is_anomaly_check_nan_enabled,
                        is_anomaly_enabled, set_detect_anomaly, is_grad_enabled, is_inference_mode_enabled,
                        no_grad, set_grad_enabled)
 
 _install_methods()
+
+
+def from_jax(array):
+    """A tensor over a JAX array, no copy (facade.func.from_jax also wraps JAX functions)."""
+    return func.tensor_of(array)
+
+
+def from_dlpack(ext_tensor):
+    """A tensor sharing the memory of a DLPack-capable array (JAX, NumPy, PyTorch...)."""
+    import jax
+    import jax.dlpack
+    with jax.enable_x64(True):   # float64 stays float64
+        return func.tensor_of(jax.dlpack.from_dlpack(ext_tensor))
+
+
 globals().update(_LEGACY_TYPES)
 globals().update({k: v for k, v in _FUNCTIONS.items() if k not in globals()})
 

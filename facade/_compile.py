@@ -16,6 +16,7 @@ import threading
 import jax
 import jax.numpy as jnp
 import numpy as np
+from jax._src.core import trace_state_clean
 
 from . import config
 from ._graph import SIGS, Node, PackBuffer, Packed, intern_sig
@@ -203,8 +204,16 @@ class Walk:
 _SCALAR_ARRAYS: collections.OrderedDict = collections.OrderedDict()
 
 
+def outside_traces() -> bool:
+    """False while a JAX transform traces facade code (facade.func, to_jax): values made
+    then are tracers and must not be cached beyond that trace."""
+    return trace_state_clean()
+
+
 def _scalars(values, dtype):
     host = np.array(values, dtype)
+    if not outside_traces():
+        return host
     k = (dtype, host.tobytes())   # exact (0.0 and -0.0 differ here)
     dev = _SCALAR_ARRAYS.get(k)
     if dev is None:
@@ -492,15 +501,48 @@ def trace_in_x64(fn, *args):
         return fn(*args)
 
 
+# ------------------------------------------------------------------ lazy state
+# Tensors written in place outside autograd whose new value is still lazy (optimizer
+# buffers, BatchNorm running stats, zeroed grads): weak references, appended by
+# Tensor._set_root. The next program computes their values too, so their chains of updates
+# never grow across steps even when nothing reads them.
+STATES: list = []
+
+
+def pending_states(exclude=()):
+    """The lazy state nodes still current in their tensors; empties the register."""
+    if not STATES:
+        return []
+    out, seen = [], {id(n) for n in exclude}
+    for ref in STATES:
+        t = ref()
+        if t is None:
+            continue
+        n = t._node
+        if n.value is None and not n.requires_grad and id(n) not in seen:
+            seen.add(id(n))
+            out.append(n)
+    STATES.clear()
+    return out
+
+
 # ------------------------------------------------------------------ realize
+# facade.jit's capture state while a jitted function is being recorded (see facade/jit.py):
+# reading a value then is Python control flow on a tensor, which it reports
+CAPTURE = None
+
+
 def realize(root: Node):
     """Compute a node's value with one program over its unevaluated subgraph."""
     if root.value is not None:
         return value_of(root)
+    if CAPTURE is not None:
+        CAPTURE.on_read(root)
     w = Walk("value")
     r = w.add(root)
     lazy_leaves = tuple(s for s in w.leaves if w.nodes[s].value is None)
-    outs = (r,) + lazy_leaves
+    states = tuple(w.add(n) for n in pending_states((root,))) if outside_traces() else ()
+    outs = (r,) + tuple(dict.fromkeys(lazy_leaves + states))
     key = ("value", tuple(w.key), outs)
 
     def make():

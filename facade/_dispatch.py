@@ -51,6 +51,7 @@ def record(op, inputs, params=(), grad=None) -> Node:
     notes requires_grad and inference inputs."""
     k = (op, params)
     rg = inf = False
+    dev = None
     for x in inputs:
         if x.__class__ is Node:
             k += (x.shape, x.dtype)
@@ -58,6 +59,8 @@ def record(op, inputs, params=(), grad=None) -> Node:
                 rg = True
             if x.inf:
                 inf = True
+            if x.dev is not None:   # off the default device: checked below (slow path)
+                dev = x.dev
         else:
             k += (x.__class__,)
     hit = _RULES.get(k)
@@ -67,6 +70,8 @@ def record(op, inputs, params=(), grad=None) -> Node:
     enabled = st.enabled if grad is None else grad
     rg = rg and hit[3] and enabled
     n = Node(op, inputs, params, hit[0], hit[1], hit[2], rg)
+    if dev is not None:
+        n.dev = _join(inputs)   # raises PyTorch's error for inputs on different devices
     if rg:
         if inf:
             _check_inference_saved(n)
@@ -92,6 +97,9 @@ def _check_inference_saved(n):
     saved = saves(n) if callable(saves) else n.inputs
     if any(x.__class__ is Node and x.inf for x in saved):
         raise RuntimeError(INFERENCE_SAVED)
+
+
+from ._device import join as _join  # noqa: E402
 
 
 def unwrap(x):

@@ -8,6 +8,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
+from . import _device
 from . import _dtype as D
 from ._dispatch import record
 from ._ops import core as C
@@ -31,10 +32,15 @@ def _size(size):
     return tuple(out)
 
 
-def _finish(node, requires_grad):
-    t = Tensor._wrap(node)
+def _finish(node, requires_grad, device=None, like=None):
+    """The factory's tensor, moved to `device` (or to `like`'s device) when that is not JAX's
+    default device: only then is the value computed at once (by a small cached program)."""
+    return _grad(_device.place(Tensor._wrap(node), device, like), requires_grad)
+
+
+def _grad(t, requires_grad):
     if requires_grad:
-        if not (node.dtype.is_floating_point or node.dtype.is_complex):
+        if not (t.dtype.is_floating_point or t.dtype.is_complex):
             raise RuntimeError("Only Tensors of floating point and complex dtype can require "
                                "gradients")
         t.requires_grad_(True)
@@ -50,29 +56,31 @@ def full(size, fill_value, *, dtype=None, device=None, requires_grad=False, **_)
     node = record(C.FULL, (fill_value,), (("shape", _size((size,) if isinstance(size, int)
                                                           else (tuple(size),))),
                                          ("dtype", dt)))
-    return _finish(node, requires_grad)
+    return _finish(node, requires_grad, device)
 
 
 def zeros(*size, dtype=None, device=None, requires_grad=False, **_):
     dt = D.as_dtype(dtype) if dtype is not None else D.get_default_dtype()
     return full(_size(size), 0 if not dt.is_floating_point else 0.0, dtype=dt,
-                requires_grad=requires_grad)
+                device=device, requires_grad=requires_grad)
 
 
 def ones(*size, dtype=None, device=None, requires_grad=False, **_):
     dt = D.as_dtype(dtype) if dtype is not None else D.get_default_dtype()
     return full(_size(size), 1 if not dt.is_floating_point else 1.0, dtype=dt,
-                requires_grad=requires_grad)
+                device=device, requires_grad=requires_grad)
 
 
 def empty(*size, dtype=None, device=None, requires_grad=False, **_):
     """Like zeros: JAX has no uninitialised memory (documented difference)."""
-    return zeros(*size, dtype=dtype, requires_grad=requires_grad)
+    return zeros(*size, dtype=dtype, device=device, requires_grad=requires_grad)
 
 
 def _like(fn):
     def like(input, *, dtype=None, device=None, requires_grad=False, **_):
-        return fn(tuple(input.shape), dtype=dtype or input.dtype, requires_grad=requires_grad)
+        """On `input`'s device unless `device` is given, as in PyTorch."""
+        t = fn(tuple(input.shape), dtype=dtype or input.dtype)
+        return _grad(_device.place(t, device, like=input), requires_grad)
     like.__name__ = fn.__name__ + "_like"
     return like
 
@@ -83,8 +91,8 @@ empty_like = _like(empty)
 
 
 def full_like(input, fill_value, *, dtype=None, device=None, requires_grad=False, **_):
-    return full(tuple(input.shape), fill_value, dtype=dtype or input.dtype,
-                requires_grad=requires_grad)
+    t = full(tuple(input.shape), fill_value, dtype=dtype or input.dtype)
+    return _grad(_device.place(t, device, like=input), requires_grad)
 
 
 def _static_rule(**params):
@@ -98,7 +106,8 @@ EYE = defop("eye", lambda shape, dtype: jnp.eye(shape[0], shape[1], dtype=dtype.
 def eye(n, m=None, *, dtype=None, device=None, requires_grad=False, **_):
     m = n if m is None else m
     dt = D.as_dtype(dtype) if dtype is not None else D.get_default_dtype()
-    return _finish(record(EYE, (), (("shape", (int(n), int(m))), ("dtype", dt))), requires_grad)
+    return _finish(record(EYE, (), (("shape", (int(n), int(m))), ("dtype", dt))), requires_grad,
+                   device)
 
 
 def _arange_impl(start, step, shape, dtype):
@@ -127,7 +136,7 @@ def arange(start=0, end=None, step=1, *, dtype=None, device=None, requires_grad=
     node = record(ARANGE, (float(start) if not D.is_integral(dt) else int(start),
                            float(step) if not D.is_integral(dt) else int(step)),
                   (("shape", (n,)), ("dtype", dt)))
-    return _finish(node, requires_grad)
+    return _finish(node, requires_grad, device)
 
 
 def _linspace_impl(start, end, shape, dtype):
@@ -150,7 +159,7 @@ def linspace(start, end, steps, *, dtype=None, device=None, requires_grad=False,
     if steps < 0:
         raise RuntimeError("number of steps must be non-negative")
     node = record(LINSPACE, (float(start), float(end)), (("shape", (int(steps),)), ("dtype", dt)))
-    return _finish(node, requires_grad)
+    return _finish(node, requires_grad, device)
 
 
 # ------------------------------------------------------------------ random numbers
@@ -232,30 +241,32 @@ RANDINT = defop("randint", _randint_impl, lambda *a, **p: (p["shape"], p["dtype"
                 None, saves=False)
 
 
-def _draw(dist, size, generator, dtype, requires_grad):
+def _draw(dist, size, generator, dtype, requires_grad, device=None):
     dt = D.as_dtype(dtype) if dtype is not None else D.get_default_dtype()
     if not dt.is_floating_point:
         raise RuntimeError(f'"{"check_uniform_bounds" if dist == "uniform" else "normal_kernel_cpu"}'
                            f'" not implemented for \'{dt.name}\'')
     g = generator or default_generator
     node = record(RAND, g._next(), (("shape", _size(size)), ("dtype", dt), ("dist", dist)))
-    return _finish(node, requires_grad)
+    return _finish(node, requires_grad, device)
 
 
 def rand(*size, generator=None, dtype=None, device=None, requires_grad=False, **_):
-    return _draw("uniform", size, generator, dtype, requires_grad)
+    return _draw("uniform", size, generator, dtype, requires_grad, device)
 
 
 def randn(*size, generator=None, dtype=None, device=None, requires_grad=False, **_):
-    return _draw("normal", size, generator, dtype, requires_grad)
+    return _draw("normal", size, generator, dtype, requires_grad, device)
 
 
-def rand_like(input, *, dtype=None, **kw):
-    return rand(tuple(input.shape), dtype=dtype or input.dtype, **kw)
+def rand_like(input, *, dtype=None, device=None, requires_grad=False, **kw):
+    t = rand(tuple(input.shape), dtype=dtype or input.dtype, **kw)
+    return _grad(_device.place(t, device, like=input), requires_grad)
 
 
-def randn_like(input, *, dtype=None, **kw):
-    return randn(tuple(input.shape), dtype=dtype or input.dtype, **kw)
+def randn_like(input, *, dtype=None, device=None, requires_grad=False, **kw):
+    t = randn(tuple(input.shape), dtype=dtype or input.dtype, **kw)
+    return _grad(_device.place(t, device, like=input), requires_grad)
 
 
 def randint(low=0, high=None, size=None, *, generator=None, dtype=None, device=None,
@@ -271,11 +282,15 @@ def randint(low=0, high=None, size=None, *, generator=None, dtype=None, device=N
     g = generator or default_generator
     node = record(RANDINT, g._next(), (("low", int(low)), ("high", int(high)),
                                        ("shape", _size((tuple(size),))), ("dtype", dt)))
-    return _finish(node, requires_grad)
+    return _finish(node, requires_grad, device)
 
 
-def randint_like(input, low=0, high=None, *, dtype=None, **kw):
-    return randint(low, high, tuple(input.shape), dtype=dtype or input.dtype, **kw)
+def randint_like(input, low=0, high=None, *, dtype=None, device=None, requires_grad=False,
+                 **kw):
+    if high is None:   # randint_like(input, high)
+        low, high = 0, low
+    t = randint(low, high, tuple(input.shape), dtype=dtype or input.dtype, **kw)
+    return _grad(_device.place(t, device, like=input), requires_grad)
 
 
 def randperm(n, *, generator=None, dtype=None, device=None, requires_grad=False, **_):
@@ -284,13 +299,16 @@ def randperm(n, *, generator=None, dtype=None, device=None, requires_grad=False,
     with jax.enable_x64(True):
         perm = np.asarray(jax.random.permutation(_key(np.int64(lo), np.int64(hi), np.int64(c)),
                                                  int(n)))
-    return tensor(perm, dtype=D.as_dtype(dtype) if dtype is not None else D.int64)
+    return tensor(perm, dtype=D.as_dtype(dtype) if dtype is not None else D.int64,
+                  device=device)
 
 
 def as_tensor(data, dtype=None, device=None):
     if isinstance(data, Tensor):
+        if device is not None:
+            data = _device.to_device(data, device)
         return data if dtype is None or D.as_dtype(dtype) is data.dtype else data.to(dtype)
-    return tensor(data, dtype=dtype)
+    return tensor(data, dtype=dtype, device=device)
 
 
 def from_numpy(ndarray):

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import threading
 
+from jax.core import Tracer
+
 # sig -> (op, params, shape, dtype, cdtype); the inverse of _SIG_IDS
 SIGS: list = []
 _SIG_IDS: dict = {}
@@ -41,7 +43,7 @@ class Node:
 
     __slots__ = ("op", "inputs", "params", "shape", "dtype", "sig", "value",
                  "requires_grad", "meta", "freed", "gradfn", "over", "mark", "slot", "inf", "tb",
-                 "__weakref__")
+                 "dev", "__weakref__")
 
     def __init__(self, op, inputs, params, shape, dtype, sig, requires_grad, value=None):
         self.op = op
@@ -59,6 +61,7 @@ class Node:
         self.inf = False    # created in inference_mode
         self.mark = 0       # the last walk that visited this node, and its slot there
         self.slot = 0
+        self.dev = None     # placement: None on JAX's default device (see _device.py)
 
     def __repr__(self):
         name = self.op.name if self.op is not None else "const"
@@ -68,7 +71,14 @@ class Node:
 def const_node(value, dtype) -> Node:
     """A concrete array as a graph input."""
     shape = tuple(value.shape)
-    return Node(None, (), (), shape, dtype, intern_sig(None, (), shape, dtype, None), False, value)
+    n = Node(None, (), (), shape, dtype, intern_sig(None, (), shape, dtype, None), False, value)
+    if value.__class__ is Packed or (not isinstance(value, Tracer)
+                                     and getattr(value, "committed", False)):
+        n.dev = placement_of(value)   # an array committed to a device (not the default one)
+    return n
+
+
+placement_of = None   # set by _device: the placement of a committed array
 
 
 class PackBuffer:

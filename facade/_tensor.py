@@ -12,14 +12,18 @@ import weakref
 
 import numpy as np
 
-from . import _dispatch
+from . import _compile, _dispatch
 from . import _dtype as D
+from . import _device
 from ._compile import realize
 from ._dispatch import STATE, apply, record
 from ._graph import Node, const_node
 from ._ops import core as C
 from ._ops.table import METHODS
 from ._ops.elementwise import INPLACE
+
+
+device = _device.device   # torch.device (re-exported)
 
 
 class Size(tuple):
@@ -37,36 +41,6 @@ class Size(tuple):
         return n
 
 
-class device:
-    """torch.device (CPU for now; accelerator selection comes with the devices issue)."""
-
-    __slots__ = ("type", "index")
-
-    def __init__(self, type="cpu", index=None):
-        if isinstance(type, device):
-            type, index = type.type, type.index
-        if ":" in type:
-            type, i = type.split(":")
-            index = int(i)
-        self.type, self.index = type, index
-
-    def __repr__(self):
-        return f"device(type='{self.type}'" + (f", index={self.index})" if self.index is not None
-                                              else ")")
-
-    def __str__(self):
-        return self.type + (f":{self.index}" if self.index is not None else "")
-
-    def __eq__(self, other):
-        if isinstance(other, str):
-            other = device(other)
-        return isinstance(other, device) and (self.type, self.index) == (other.type, other.index)
-
-    def __hash__(self):
-        return hash((self.type, self.index))
-
-
-CPU = device("cpu")
 
 NONLEAF_GRAD_WARNING = (
     "The .grad attribute of a Tensor that is not a leaf Tensor is being accessed. Its .grad "
@@ -95,6 +69,7 @@ def _leaf(value_node: Node, meta) -> Node:
     v = value_node.value
     n = Node(C.LEAF, () if v is not None else (value_node,), (), shape, dtype, sig, True, v)
     n.meta = meta
+    n.dev = value_node.dev
     return n
 
 
@@ -158,10 +133,10 @@ class Tensor:
         b = self._base
         if b is None:
             n = self._node
-            if n.op is C.LEAF:
+            if n.op is C.LEAF and n.requires_grad:
                 raise RuntimeError(
                     "a leaf Variable that requires grad is being used in an in-place operation.")
-        elif not self._detached and b._node.op is C.LEAF:
+        elif not self._detached and b._node.op is C.LEAF and b._node.requires_grad:
             raise RuntimeError(
                 "a view of a leaf Variable that requires grad is being used in an in-place "
                 "operation.")
@@ -214,10 +189,16 @@ class Tensor:
                 new = record(C.REBASE, (new, old), grad=True)
         if old.meta is not None and new.meta is None and old.op is not C.LEAF:
             new.meta = old.meta
+        elif not new.requires_grad and new.value is None:
+            # state written lazily outside autograd (a momentum buffer, running stats): the
+            # next program also computes it, so its chain of updates never grows
+            _compile.STATES.append(weakref.ref(self))
         if old.over is None:
             old.over = (weakref.ref(self), self._version, by)
         self._node = new
         self._version += 1
+        if _compile.CAPTURE is not None:   # facade.jit writes this tensor back
+            _compile.CAPTURE.wrote(self)
 
     # ------------------------------------------------------------ metadata
     @property
@@ -237,11 +218,19 @@ class Tensor:
 
     @property
     def device(self):
-        return CPU
+        return _device.torch_device(self._base_sync().dev)
 
     @property
     def is_cuda(self):
-        return False
+        return self.device.type == "cuda"
+
+    @property
+    def is_cpu(self):
+        return self.device.type == "cpu"
+
+    def get_device(self):
+        d = self.device
+        return -1 if d.type == "cpu" else (d.index or 0)
 
     @property
     def ndim(self):
@@ -407,6 +396,8 @@ class Tensor:
             self._node = n
         self._base = None
         self._version += 1
+        if _compile.CAPTURE is not None:
+            _compile.CAPTURE.wrote(self)
 
     @property
     def _version_counter(self):
@@ -449,6 +440,20 @@ class Tensor:
 
     def tolist(self):
         return np.asarray(self._value()).tolist()
+
+    # JAX interop (facade.func): the value as a jax.Array, no copy
+    def jax(self):
+        from .func import array_of
+        return array_of(self)
+
+    def __jax_array__(self):
+        return self.jax()
+
+    def __dlpack__(self, *args, **kwargs):
+        return self.jax().__dlpack__(*args, **kwargs)
+
+    def __dlpack_device__(self):
+        return self.jax().__dlpack_device__()
 
     def item(self):
         n = self.numel()
@@ -506,7 +511,9 @@ class Tensor:
             fn = self.grad_fn
             suffixes.append(f"grad_fn=<{type(fn).__name__}>" if fn is not None
                             else "requires_grad=True")
-        return tensor_repr(vals, n.dtype.name, suffixes)
+        dev = _device.torch_device(n.dev)
+        return tensor_repr(vals, n.dtype.name, suffixes,
+                           device_suffix=f"device='{dev}'" if dev.type != "cpu" else None)
 
     __str__ = __repr__
 
@@ -519,7 +526,8 @@ class Tensor:
         return (_rebuild, (np.asarray(self._value()), self.dtype.name, self.requires_grad))
 
     def __deepcopy__(self, memo):
-        t = tensor(np.array(self._value()), dtype=self.dtype)
+        t = _device.move(tensor(np.array(self._value()), dtype=self.dtype),
+                         self._base_sync().dev)
         if self.requires_grad and self.is_leaf:
             t.requires_grad_(True)
         memo[id(self)] = t
@@ -532,24 +540,27 @@ class Tensor:
 
     # ------------------------------------------------------------ conversions
     def to(self, *args, **kwargs):
-        dtype = kwargs.pop("dtype", None)
-        copy = kwargs.pop("copy", False)
-        kwargs.pop("non_blocking", None)
-        kwargs.pop("device", None)
-        for a in args:
-            if isinstance(a, D.dtype):
-                dtype = a
-            elif isinstance(a, Tensor):
-                dtype = a.dtype
-        if dtype is None or dtype is self.dtype:
-            return self.clone() if copy else self
-        return apply(C.CAST, (self,), (("dtype", D.as_dtype(dtype)),))
+        """to(device=None, dtype=None, non_blocking=False, copy=False), to(dtype, ...) or
+        to(other, ...): this tensor on that device (JAX device, see facade/_device.py) and
+        with that dtype; itself when it already is."""
+        p, dtype, copy = _device.parse_to(args, kwargs)
+        t = self if p is _device.KEEP else _device.move(self, p)
+        if (dtype is not None and D.as_dtype(dtype) is not t.dtype) or (copy and t is self):
+            return apply(C.CAST, (t,), (("dtype", t.dtype if dtype is None
+                                         else D.as_dtype(dtype)),))
+        return t
 
-    def cpu(self):
-        return self
+    def cpu(self, memory_format=None):
+        return _device.move(self, _device.placement("cpu"))
 
-    def cuda(self, device=None):
-        raise RuntimeError("Torch not compiled with CUDA enabled")
+    def cuda(self, device=None, non_blocking=False, memory_format=None):
+        if device is None:
+            device = "cuda"
+        elif isinstance(device, (int, np.integer)):
+            device = _device.device("cuda", int(device))
+        if _device.as_device(device).type != "cuda":
+            raise RuntimeError("Invalid device, must be cuda device")
+        return _device.move(self, _device.placement(device))
 
     def float(self):
         return self.to(D.float32)
@@ -608,6 +619,9 @@ class Tensor:
     def copy_(self, src, non_blocking=False):
         if not isinstance(src, Tensor):
             src = tensor(src)
+        dev = self._base_sync().dev
+        if src._base_sync().dev is not dev:   # copy_ is PyTorch's copy across devices
+            src = _device.move(src, dev)
         return self._write_result(apply(C.COPY, (self, src)))
 
     # ------------------------------------------------------------ operators
@@ -670,22 +684,30 @@ class Tensor:
 
     # new_* factories
     def new_tensor(self, data, dtype=None, device=None, requires_grad=False):
-        return tensor(data, dtype=dtype or self.dtype, requires_grad=requires_grad)
+        return self._new(tensor(data, dtype=dtype or self.dtype), device, requires_grad)
 
     def new_zeros(self, *size, dtype=None, device=None, requires_grad=False):
         from ._factory import zeros
-        return zeros(*size, dtype=dtype or self.dtype, requires_grad=requires_grad)
+        return self._new(zeros(*size, dtype=dtype or self.dtype), device, requires_grad)
 
     def new_ones(self, *size, dtype=None, device=None, requires_grad=False):
         from ._factory import ones
-        return ones(*size, dtype=dtype or self.dtype, requires_grad=requires_grad)
+        return self._new(ones(*size, dtype=dtype or self.dtype), device, requires_grad)
 
     def new_full(self, size, fill_value, dtype=None, device=None, requires_grad=False):
         from ._factory import full
-        return full(size, fill_value, dtype=dtype or self.dtype, requires_grad=requires_grad)
+        return self._new(full(size, fill_value, dtype=dtype or self.dtype), device,
+                         requires_grad)
 
     def new_empty(self, *size, dtype=None, device=None, requires_grad=False):
-        return self.new_zeros(*size, dtype=dtype, requires_grad=requires_grad)
+        return self.new_zeros(*size, dtype=dtype, device=device, requires_grad=requires_grad)
+
+    def _new(self, t, device, requires_grad):
+        """A new_* factory's result: on `device`, by default on this tensor's."""
+        t = _device.place(t, device, like=self)
+        if requires_grad:
+            _require_grad_at_creation(t)
+        return t
 
 
 class _HookHandle:
@@ -794,20 +816,25 @@ def _tensors_to_lists(data):
     return data
 
 
-def from_array(arr, dtype=None, requires_grad=False):
-    """A concrete tensor from a NumPy or JAX array (device_put once, then a program input)."""
+def from_array(arr, dtype=None, requires_grad=False, device=None):
+    """A concrete tensor from a NumPy or JAX array (device_put once, then a program input),
+    on JAX's default device or on `device` (a facade device or string)."""
     import jax
     if dtype is None:
         dtype = D.from_numpy_dtype(arr.dtype) if np.dtype(arr.dtype) in D._BY_NP \
             else D.as_dtype(arr.dtype)
     if isinstance(arr, np.ndarray) or np.isscalar(arr):
         arr = np.asarray(arr, dtype=dtype.np)
+    p = None if device is None else _device.placement(device)
     with jax.enable_x64(True):
-        val = jax.device_put(arr)
+        val = jax.device_put(arr) if p is None or p.__class__ is _device._Mesh else \
+            jax.device_put(arr, p)
         if val.dtype != dtype.np:
             val = val.astype(dtype.np)
     t = Tensor._wrap(const_node(val, dtype))
     t._node.inf = STATE.inference
+    if p is not None and p.__class__ is _device._Mesh:
+        t = _device.move(t, p)
     if requires_grad:
         _require_grad_at_creation(t)
     return t
@@ -840,10 +867,17 @@ def tensor(data, *, dtype=None, device=None, requires_grad=False, pin_memory=Fal
     if requires_grad and not (dt.is_floating_point or dt.is_complex):
         raise RuntimeError("Only Tensors of floating point and complex dtype can require "
                            "gradients")
-    return from_array(_to_numpy(data, dt), dt, requires_grad)
+    if device is None and isinstance(data, Tensor) and data._base_sync().dev is not None:
+        return _device.move(from_array(_to_numpy(data, dt), dt), data._base_sync().dev) \
+            .requires_grad_(requires_grad)
+    return from_array(_to_numpy(data, dt), dt, requires_grad, device)
 
 
 def _legacy_new(dtype, args, device=None):
+    return _device.place(_legacy_data(dtype, args), device)
+
+
+def _legacy_data(dtype, args):
     from ._factory import zeros
     if not args:
         return tensor([], dtype=dtype)

@@ -75,10 +75,13 @@ def run_backward(outputs, grad_outputs, retain_graph, create_graph, inputs=None,
         for t in inputs:
             if not t.requires_grad:
                 raise RuntimeError("One of the differentiated Tensors does not require grad")
-    if create_graph:
-        if accumulate:
+    if create_graph or _compile.CAPTURE is not None:
+        # inside facade.jit, backward records the gradients lazily (detached unless
+        # create_graph), so they become part of the step's one program
+        if accumulate and create_graph:
             _warn_create_graph_cycle()
-        return _backward_graph(roots, grads, inputs, accumulate, allow_unused)
+        return _backward_graph(roots, grads, inputs, accumulate, allow_unused,
+                               detach=not create_graph)
     return _backward_now(roots, grads, inputs, accumulate, retain_graph, allow_unused)
 
 
@@ -143,6 +146,11 @@ def _backward_now(roots, grads, inputs, accumulate, retain_graph, allow_unused):
                 ok = g is not None and not meta.hooks and not g.requires_grad
                 olds.append(w.add(g._base_sync()) if ok else -1)
         olds = tuple(olds)
+        # state written lazily outside autograd (the zeroed grads folded in above aside)
+        old_nodes = [w.nodes[o] for o in olds if o >= 0]
+        states = tuple(w.add(n) for n in _compile.pending_states(old_nodes + list(roots))) \
+            if _compile.outside_traces() else ()
+        lazy = tuple(dict.fromkeys(lazy + states))
         packed = inputs is None and len(slots) + len(lazy) > PACK_MIN
         key = ("grad", tuple(w.key), root_slots, cot_slots, tuple(slots), tuple(pert), olds,
                lazy, packed)
@@ -356,7 +364,7 @@ def _record_vjp(w, roots, cots, targets, perturbed, index, name):
     return Tensor._wrap(node)
 
 
-def _backward_graph(roots, grads, inputs, accumulate, allow_unused):
+def _backward_graph(roots, grads, inputs, accumulate, allow_unused, detach=False):
     from .._factory import ones
     w = Walk("graph")
     root_slots = tuple(w.add(r) for r in roots)
@@ -366,6 +374,8 @@ def _backward_graph(roots, grads, inputs, accumulate, allow_unused):
     slots, pert = tuple(slots), tuple(pert)
     res = [_record_vjp(w, root_slots, cot_slots, slots, pert, i,
                        _grad_name(w.key, root_slots, s)) for i, s in enumerate(slots)]
+    if detach:
+        res = [Tensor._wrap(record(C.DETACH, (r._node,))) for r in res]
     if not accumulate:
         for i in unused:
             res.insert(i, None)
@@ -378,6 +388,8 @@ def _backward_graph(roots, grads, inputs, accumulate, allow_unused):
             from .._dispatch import apply
             g = apply(C.COPY, (zeros_like(g), g))
         meta.grad = g if old is None else old + g
+        if _compile.CAPTURE is not None:
+            _compile.CAPTURE.grads.append(meta)
     return None
 
 
