@@ -5,8 +5,10 @@ input avals), a Node and a Tensor: no JAX call, no computation.
 """
 from __future__ import annotations
 
+import dataclasses
 import threading
 
+import jax
 import numpy as np
 
 from ._graph import Node, intern_sig
@@ -38,10 +40,30 @@ def _rule(op, inputs, params):
 
 
 def _new_rule(op, inputs, params):
-    """Run an op's shape/dtype rule (it raises PyTorch's errors); cached by the caller."""
+    """Run an op's shape/dtype rule (it raises PyTorch's errors); cached by the caller.
+
+    (shape, dtype, sig, differentiable, sig of the op's stop-gradient twin): an op recorded
+    on inputs that require grad, where the result does not (no_grad, a non-differentiable
+    op), is a constant for autograd, and the program must not differentiate through it."""
     shape, dtype, cdtype = op.rule(*inputs, **dict(params))
     return (shape, dtype, intern_sig(op, params, shape, dtype, cdtype),
-            op.grad_fn is not None and (dtype.is_floating_point or dtype.is_complex))
+            op.grad_fn is not None and (dtype.is_floating_point or dtype.is_complex),
+            intern_sig(stopped(op), params, shape, dtype, cdtype))
+
+
+_STOPPED: dict = {}
+
+
+def stopped(op):
+    """The op with its result cut from differentiation (what the program runs for it)."""
+    s = _STOPPED.get(op)
+    if s is None:
+        impl = op.impl
+
+        def stopped_impl(*args, **params):
+            return jax.lax.stop_gradient(impl(*args, **params))
+        s = _STOPPED[op] = dataclasses.replace(op, impl=stopped_impl, nograd=True)
+    return s
 
 
 def record(op, inputs, params=(), grad=None) -> Node:
@@ -68,8 +90,11 @@ def record(op, inputs, params=(), grad=None) -> Node:
         hit = _RULES[k] = _new_rule(op, inputs, params)
     st = STATE
     enabled = st.enabled if grad is None else grad
-    rg = rg and hit[3] and enabled
-    n = Node(op, inputs, params, hit[0], hit[1], hit[2], rg)
+    if rg and (enabled and hit[3]):
+        n = Node(op, inputs, params, hit[0], hit[1], hit[2], True)
+    else:   # a constant for autograd, even where its inputs require grad
+        n = Node(op, inputs, params, hit[0], hit[1], hit[4] if rg else hit[2], False)
+        rg = False
     if dev is not None:
         n.dev = _join(inputs)   # raises PyTorch's error for inputs on different devices
     if rg:

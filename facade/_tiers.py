@@ -357,7 +357,7 @@ def run_vjp(key, arrays, fs, is_, bufs, roots, cots, targets, perturbed, olds=()
     for s, e in enumerate(key):
         if s in tset:
             reach[s] = True
-        elif _is_op(e) and _differentiable(SIGS[e[0]][3]):
+        elif _is_op(e) and not SIGS[e[0]][0].nograd and _differentiable(SIGS[e[0]][3]):
             reach[s] = any(reach[r] for r in e[1:])
     substituted = {t for t, p in zip(targets, perturbed) if not p}
     with _x64(True):
