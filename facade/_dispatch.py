@@ -142,14 +142,53 @@ def unwrap(x):
 
 
 def apply(op, args, params=()):
-    """Record `op` on Tensors / numbers and wrap the result in a Tensor."""
+    """Record `op` on Tensors / numbers and wrap the result in a Tensor.
+
+    `record` inlined, for the hot path of every op written as a Tensor method or function."""
+    k = (op, params)
     ins = []
+    rg = inf = False
+    dev = None
     for a in args:
-        if a.__class__ is Tensor and a._base is None:
-            ins.append(a._node)
+        c = a.__class__
+        if c is Tensor:
+            x = a._node if a._base is None else a._base_sync()
+        elif c is float or c is int or c is bool:
+            ins.append(a)
+            k += (c,)
+            continue
         else:
-            ins.append(unwrap(a))
-    node = record(op, tuple(ins), params)
+            x = unwrap(a)
+            if x.__class__ is not Node:
+                ins.append(x)
+                k += (x.__class__,)
+                continue
+        ins.append(x)
+        k += (x.shape, x.dtype)
+        if x.requires_grad:
+            rg = True
+        if x.inf:
+            inf = True
+        if x.dev is not None:
+            dev = x.dev
+    ins = tuple(ins)
+    hit = _RULES.get(k)
+    if hit is None:
+        hit = _RULES[k] = _new_rule(op, ins, params)
+    st = STATE
+    if rg and st.enabled and hit[3]:
+        node = Node(op, ins, params, hit[0], hit[1], hit[2], True)
+        if inf:
+            _check_inference_saved(node)
+    else:   # a constant for autograd, even where its inputs require grad
+        node = Node(op, ins, params, hit[0], hit[1], hit[4] if rg else hit[2], False)
+        if st.inference and not st.enabled:
+            node.inf = True
+    if dev is not None:
+        node.dev = _join(ins)   # raises PyTorch's error for inputs on different devices
+    if st.anomaly:
+        from .autograd.anomaly_mode import forward_stack
+        node.tb = forward_stack()
     if op.view:
         return Tensor._view_of(args[0], node, op, params)
     t = object.__new__(Tensor)
