@@ -167,6 +167,7 @@ def test_rendered(tmp_path):
 
 
 def test_ipython_display():
+    pytest.importorskip("IPython")
     from IPython.core.formatters import DisplayFormatter
     fmt = DisplayFormatter()
     t = torch.tensor([[1.0, 2.0], [3.0, 4.0]], requires_grad=True)
