@@ -38,6 +38,8 @@ def read_text(path):
     """The notebook of a paired text file, with no outputs."""
     import jupytext
     nb = jupytext.read(path)
+    for i, cell in enumerate(nb.cells):     # stable ids: a refresh changes only what changed
+        cell.id = f"cell-{i:02d}"
     nb.metadata["kernelspec"] = dict(KERNELSPEC)
     nb.metadata.setdefault("jupytext", {})["formats"] = "ipynb,py:percent"
     return nb
