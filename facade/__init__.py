@@ -22,7 +22,7 @@ from ._factory import (Generator, arange, as_tensor, default_generator, empty, e
                        ones_like, rand, rand_like, randint, randint_like, randn, randn_like,
                        randperm, seed, zeros, zeros_like)
 from . import accelerator, autograd, config, cuda, debug, distributed, linalg, nn
-from . import func, optim, utils
+from . import func, optim, utils, viz
 from ._jit import JitValueError, jit
 from .serialization import load, save
 from .autograd import (enable_grad, inference_mode, is_anomaly_check_nan_enabled,
