@@ -181,9 +181,10 @@ def _plan(key, keep, cut_after=()):
     """Segments to run, in order: the op entries are cut after each occurrence of the
     anchor, the most repeated local structure (an op's sig and its inputs' sigs: what makes
     two occurrences the same step of a repeated unit; ties: the earliest declared sig, so
-    the choice is stable across steps), and after `cut_after` slots. A cut whose structure
-    has been seen `compile_after` times (repeats within one graph count) runs as one
-    program; any other runs op by op."""
+    the choice is stable across steps), and after `cut_after` slots; these pieces are
+    grouped up to SEGMENT_OPS ops. A segment whose structure has been seen `compile_after`
+    times (repeats within one graph count) runs as one program; any other runs piece by
+    piece, and a piece that does not recur op by op."""
     sigs = _sigs(key)
     ops, locs = [], []
     for s, e in enumerate(key):
@@ -209,25 +210,57 @@ def _plan(key, keep, cut_after=()):
             cur = []
     if cur:
         coarse.append(cur)
-    live = set(keep)   # values used outside their segment (splitting others changes nothing)
+    # pieces are grouped into segments of at least SEGMENT_OPS ops (two cells of a small
+    # RNN, say), never across a cut made for a target; a group whose structure does not
+    # recur yet runs piece by piece
+    groups, cur, n = [], [], 0
+    for piece in coarse:
+        cur.append(piece)
+        n += len(piece)
+        if n >= SEGMENT_OPS or piece[-1] in cut_after:
+            groups.append(cur)
+            cur, n = [], 0
+    if cur:
+        groups.append(cur)
+    grp_of = [-1] * len(key)
+    for i, group in enumerate(groups):
+        for piece in group:
+            for s in piece:
+                grp_of[s] = i
+    live = set(keep)   # values used outside their piece (splitting others changes nothing)
+    live_group = set(keep)
     for s in ops:
-        i = seg_of[s]
+        i, g = seg_of[s], grp_of[s]
         for r in key[s][1:]:
             j = seg_of[r]
             if j >= 0 and j != i:
                 live.add(r)
+                if grp_of[r] != g:
+                    live_group.add(r)
     plan = []
     after = config.compile_after
     bump = SEGMENTS_SEEN.bump
-    for slots in coarse:
-        if len(slots) > 1:
-            run = _Run(key, slots, live, sigs)
+    for group in groups:
+        if len(group) > 1:
+            run = _Run(key, [s for piece in group for s in piece], live_group, sigs)
             if bump(run.mini) >= after:
                 plan.append(run)
                 continue
-        for s in slots:
-            plan.append(_Run(key, (s,), live, sigs))
+        for slots in group:
+            if len(slots) > 1:
+                run = _Run(key, slots, live, sigs)
+                if bump(run.mini) >= after:
+                    plan.append(run)
+                    continue
+            for s in slots:
+                plan.append(_Run(key, (s,), live, sigs))
     return plan
+
+
+# Pieces (cut after each anchor) are grouped until a segment has this many ops: fewer,
+# larger program calls per step (each call costs about as much as the arithmetic of a small
+# cell), at the price of more distinct segment structures to compile.
+SEGMENT_OPS = 8
 
 
 # ------------------------------------------------------------------ programs
