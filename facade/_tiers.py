@@ -7,10 +7,12 @@ op entries are cut into segments, each run by a program cached by the segment's 
 structure, so the cost of a new graph is a few cached calls per repeated unit:
 
 - the cut falls after each occurrence of the graph's most repeated op (the "anchor"), so
-  the cell of an unrolled loop is one segment, whatever the loop's length;
+  the cell of an unrolled loop is one piece, whatever the loop's length; pieces are grouped
+  into segments of at least SEGMENT_OPS ops (two cells of a small RNN: half the calls);
 - a segment whose structure has been seen `compile_after` times (counting repeats within one
-  graph: an RNN cell recurs at once) runs as one program; any other runs op by op, through
-  programs cached per (op, static params, input avals).
+  graph: an RNN cell recurs at once) runs as one program; any other runs piece by piece,
+  and a piece that does not recur op by op, through programs cached per (op, static params,
+  input avals).
 
 Segments evaluate the same key entries with the same `evaluate` as the whole program, so
 every tier computes the same numbers. Backward runs each segment's `jax.vjp` in reverse
