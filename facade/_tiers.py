@@ -76,11 +76,48 @@ class _Seen:
         return c
 
 
+class _Tmpl:
+    """One segment structure: how often it was seen, and zeros of its inputs' and outputs'
+    avals (cotangents and accumulators where none flowed yet). Its programs are cached in
+    SEGMENTS under ("f", tmpl) and ("v", tmpl, differentiated inputs)."""
+
+    __slots__ = ("mini", "seen", "kind", "zeros")
+
+    def __init__(self, mini, kind):
+        self.mini, self.seen, self.kind, self.zeros = mini, 0, kind, {}
+
+    def zero(self, v):
+        k = (v.shape, v.dtype)
+        z = self.zeros.get(k)
+        if z is None:
+            z = self.zeros[k] = _zeros(v.shape, v.dtype)
+        return z
+
+
+class _Templates:
+    """Segment structures -> templates, least recently used forgotten past `maxsize`."""
+
+    def __init__(self, maxsize):
+        self.d = collections.OrderedDict()
+        self.maxsize = maxsize
+
+    def get(self, mini, kind):
+        d = self.d
+        t = d.get(mini)
+        if t is None:
+            t = d[mini] = _Tmpl(mini, kind)
+            while len(d) > self.maxsize:
+                d.popitem(last=False)
+        else:
+            d.move_to_end(mini)
+        return t
+
+
 # A graph counts as recurring only if it comes back before `compile_window` other
 # structures were seen: a loop whose graph changes every step meets an old structure now
 # and then, and compiling each of those whole would only grow the cache.
 GRAPHS_SEEN = _Seen(lambda: config.compile_window)
-SEGMENTS_SEEN = _Seen(lambda: 8192)
+SEGMENTS_SEEN = _Templates(8192)
 
 
 def whole_due(key, make, args) -> bool:
@@ -122,13 +159,14 @@ def _flows(sig):
 
 
 class _Run:
-    """One segment of this graph: its structure `mini` (external inputs' sigs, its op
-    entries with refs into them (>= 0) or into the segment (-1 - i), its outputs), and
-    where it sits in the key (`ext`: the external slots, `outs`: the output slots)."""
+    """One segment of this graph: its template (structure `mini`: external inputs' sigs,
+    its op entries with refs into them (>= 0) or into the segment (-1 - i), its outputs),
+    and where it sits in the key (`ext`: the external slots, `outs`: the output slots);
+    `diff`: the positions of the inputs a gradient flows to, `owners`: their slots."""
 
-    __slots__ = ("mini", "ext", "outs", "vals", "kind")
+    __slots__ = ("tmpl", "ext", "outs", "vals", "diff", "owners")
 
-    def __init__(self, key, slots, live, sigs):
+    def __init__(self, key, slots, live, sigs, reach):
         local = {}
         for i, s in enumerate(slots):
             local[s] = i
@@ -149,18 +187,21 @@ class _Run:
             ops.append(tuple(refs))
         if len(slots) > 1:
             out = tuple([i for i, s in enumerate(slots) if s in live])
-            self.kind = "segment"
+            kind = "segment"
         else:   # a lone op's value is always used elsewhere (or is a result)
             out = (0,)
-            self.kind = "op"
+            kind = "op"
         ins = []
         for r in ext:
             g = sigs[r]
             ins.append(g if g < 0 else _as_input(g))
-        self.mini = (tuple(ins), tuple(ops), out)
+        self.tmpl = SEGMENTS_SEEN.get((tuple(ins), tuple(ops), out), kind)
         self.ext = ext
         self.outs = [slots[i] for i in out]
         self.vals = None
+        if reach is not None:
+            self.diff = diff = tuple([j for j, r in enumerate(ext) if reach[r]])
+            self.owners = [ext[j] for j in diff]
 
 
 def _sigs(key):
@@ -179,7 +220,7 @@ def _sigs(key):
     return sigs
 
 
-def _plan(key, keep, cut_after=()):
+def _plan(key, keep, cut_after=(), reach=None):
     """Segments to run, in order: the op entries are cut after each occurrence of the
     anchor, the most repeated local structure (an op's sig and its inputs' sigs: what makes
     two occurrences the same step of a repeated unit; ties: the earliest declared sig, so
@@ -241,21 +282,22 @@ def _plan(key, keep, cut_after=()):
                     live_group.add(r)
     plan = []
     after = config.compile_after
-    bump = SEGMENTS_SEEN.bump
     for group in groups:
         if len(group) > 1:
-            run = _Run(key, [s for piece in group for s in piece], live_group, sigs)
-            if bump(run.mini) >= after:
+            run = _Run(key, [s for piece in group for s in piece], live_group, sigs, reach)
+            run.tmpl.seen += 1
+            if run.tmpl.seen >= after:
                 plan.append(run)
                 continue
         for slots in group:
             if len(slots) > 1:
-                run = _Run(key, slots, live, sigs)
-                if bump(run.mini) >= after:
+                run = _Run(key, slots, live, sigs, reach)
+                run.tmpl.seen += 1
+                if run.tmpl.seen >= after:
                     plan.append(run)
                     continue
             for s in slots:
-                plan.append(_Run(key, (s,), live, sigs))
+                plan.append(_Run(key, (s,), live, sigs, reach))
     return plan
 
 
@@ -317,9 +359,10 @@ def _vjp_program(mini, diff):
 def _run_forward(plan, env):
     get = SEGMENTS.get
     for run in plan:
-        prog = get(("f", run.mini), lambda: _forward_program(run.mini), run.kind)
+        t = run.tmpl
+        prog = get(("f", t), lambda: _forward_program(t.mini), t.kind)
         vals = run.vals = [env[r] for r in run.ext]
-        _counters[run.kind + "_calls"] += 1
+        _counters[t.kind + "_calls"] += 1
         for s, v in zip(run.outs, prog(vals)):
             env[s] = v
     _counters["calls"] += len(plan)
@@ -447,7 +490,6 @@ def _run_vjp(key, arrays, fs, is_, bufs, roots, cots, targets, perturbed, olds, 
     keep.update(targets)
     op_targets = [t for t in targets if key[t].__class__ is tuple
                   and key[t][0].__class__ is int]
-    plan = _plan(key, keep, op_targets)
     # which slots lead to a target (only those need cotangents)
     tset = set(targets)
     reach = [False] * len(key)
@@ -460,6 +502,7 @@ def _run_vjp(key, arrays, fs, is_, bufs, roots, cots, targets, perturbed, olds, 
                 if reach[r]:
                     reach[s] = True
                     break
+    plan = _plan(key, keep, op_targets, reach)
     substituted = {t for t, p in zip(targets, perturbed) if not p}
     _run_forward(plan, env)
     ct = {}
@@ -479,31 +522,28 @@ def _run_vjp(key, arrays, fs, is_, bufs, roots, cots, targets, perturbed, olds, 
                 final[s] = ct.get(s)
                 if s in substituted:
                     ct.pop(s, None)
-        if not any(o in ct for o in outs):
-            continue
-        ext = run.ext
-        diff = tuple([j for j, r in enumerate(ext) if reach[r]])
+        diff = run.diff
         if not diff:
             continue
-        prog = get(("v", run.mini, diff), lambda: _vjp_program(run.mini, diff), run.kind)
+        for o in outs:
+            if o in ct:
+                break
+        else:
+            continue
+        t = run.tmpl
+        prog = get(("v", t, diff), lambda: _vjp_program(t.mini, diff), t.kind)
         cts = []
         for o in outs:
             g = ct.pop(o, None)
-            if g is None:
-                v = env[o]
-                g = _zeros(v.shape, v.dtype)
-            cts.append(g)
-        owners = [ext[j] for j in diff]
+            cts.append(t.zero(env[o]) if g is None else g)
+        owners = run.owners
         accs = []
         for r in owners:
             g = ct.get(r)
-            if g is None:
-                v = env[r]
-                g = _zeros(v.shape, v.dtype)
-            accs.append(g)
+            accs.append(t.zero(env[r]) if g is None else g)
         for r, g in zip(owners, prog(run.vals, cts, accs)):
             ct[r] = g
-        _counters[run.kind + "_calls"] += 1
+        _counters[t.kind + "_calls"] += 1
         calls += 1
     _counters["calls"] += calls
     grads = []
