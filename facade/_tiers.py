@@ -26,7 +26,8 @@ import jax
 import jax.numpy as jnp
 
 from . import config
-from ._compile import PROGRAMS, _counters, _sig, _x64, compile_later, evaluate, input_sig
+from ._compile import (PROGRAMS, _counters, _sig, _x64, compile_later, evaluate, input_sig,
+                       program)
 from ._graph import SIGS
 
 
@@ -101,6 +102,9 @@ class _Templates:
         self.d = collections.OrderedDict()
         self.maxsize = maxsize
 
+    def clear(self):
+        self.d.clear()
+
     def get(self, mini, kind):
         d = self.d
         t = d.get(mini)
@@ -113,21 +117,59 @@ class _Templates:
         return t
 
 
-# A graph counts as recurring only if it comes back before `compile_window` other
-# structures were seen: a loop whose graph changes every step meets an old structure now
-# and then, and compiling each of those whole would only grow the cache.
-GRAPHS_SEEN = _Seen(lambda: config.compile_window)
+class _Window:
+    """The structures (by hash) of the last `size()` graphs that ran uncompiled, how often
+    each occurs there, and how many of them were new there."""
+
+    def __init__(self, size):
+        self.size = size
+        self.clear()
+
+    def clear(self):
+        self.runs = collections.deque()
+        self.counts = {}
+        self.new = 0
+
+    def bump(self, key):
+        """Record a run of `key`: (its count in the window, the fraction of new runs)."""
+        h = hash(key)
+        counts = self.counts
+        c = counts.get(h, 0) + 1
+        counts[h] = c
+        self.runs.append((h, c == 1))
+        self.new += c == 1
+        while len(self.runs) > self.size():
+            old, was_new = self.runs.popleft()
+            self.new -= was_new
+            n = counts[old] - 1
+            if n:
+                counts[old] = n
+            else:
+                del counts[old]
+        n = len(self.runs)   # novelty is judged over a full window only
+        return c, self.new / n if n >= self.size() else 0.0
+
+
+GRAPHS_SEEN = _Window(lambda: config.compile_window)
 SEGMENTS_SEEN = _Templates(8192)
 
 
 def whole_due(key, make, args) -> bool:
-    """Run this graph as one program? Yes once compiled. On its compile_after-th sighting,
-    compile it now, or with `config.background_compile` on a worker thread while it keeps
-    running tiered (so a rare repeat of a large structure never stalls the loop).
+    """Run this graph as one program? Yes once compiled. On its compile_after-th sighting
+    within the last `compile_window` graphs, compile it now, or with
+    `config.background_compile` on a worker thread while it keeps running tiered (so a rare
+    repeat of a large structure never stalls the loop). Where over three quarters of the
+    last `compile_window` graphs were new (code whose graph changes every step), a
+    structure must make up half of them:
+    a rare repeat would only cost a compile, and memory, for nothing.
     args: a function giving the program's arguments (for the background warm-up)."""
     if key in PROGRAMS:
         return True
-    if GRAPHS_SEEN.bump(key) < config.compile_after:
+    seen, novelty = GRAPHS_SEEN.bump(key)
+    need = config.compile_after
+    if novelty > 0.75:
+        need = max(need, config.compile_window // 2)
+    if seen < need:
         return False
     if config.background_compile:
         compile_later(key, make, args())
@@ -220,11 +262,44 @@ def _sigs(key):
     return sigs
 
 
+_ANCHORS: collections.OrderedDict = collections.OrderedDict()
+
+
+def _anchor(key, ops, locs, tied):
+    """Among the most repeated local structures, the one to cut after: the one whose cuts
+    the fewest values cross (a cell then hands on its state, not its intermediates; ties:
+    the earliest declared). Cached by the candidates, which a loop presents every step."""
+    if len(tied) == 1:
+        return tied[0]
+    k = frozenset(tied)
+    a = _ANCHORS.get(k)
+    if a is not None:
+        return a
+    best = None
+    for cand in sorted(tied):
+        piece, seg = 0, {}
+        crossing = set()
+        for s, loc in zip(ops, locs):
+            seg[s] = piece
+            for r in key[s][1:]:
+                p = seg.get(r)
+                if p is not None and p != piece:
+                    crossing.add(r)
+            if loc == cand:
+                piece += 1
+        if best is None or len(crossing) < best[0]:
+            best = (len(crossing), cand)
+    a = _ANCHORS[k] = best[1]
+    if len(_ANCHORS) > 256:
+        _ANCHORS.popitem(last=False)
+    return a
+
+
 def _plan(key, keep, cut_after=(), reach=None):
     """Segments to run, in order: the op entries are cut after each occurrence of the
     anchor, the most repeated local structure (an op's sig and its inputs' sigs: what makes
-    two occurrences the same step of a repeated unit; ties: the earliest declared sig, so
-    the choice is stable across steps), and after `cut_after` slots; these pieces are
+    two occurrences the same step of a repeated unit; ties: see _anchor), and after
+    `cut_after` slots; these pieces are
     grouped up to SEGMENT_OPS ops. A segment whose structure has been seen `compile_after`
     times (repeats within one graph count) runs as one program; any other runs piece by
     piece, and a piece that does not recur op by op."""
@@ -241,26 +316,34 @@ def _plan(key, keep, cut_after=(), reach=None):
                 locs.append((e[0],) + tuple([sigs[r] for r in e[1:]]))
     counts = collections.Counter(locs)
     best = max(counts.values()) if counts else 0
-    anchor = min(k for k, c in counts.items() if c == best) if best >= 2 else None
+    anchor = _anchor(key, ops, locs, [k for k, c in counts.items() if c == best]) \
+        if best >= 2 else None
     seg_of = [-1] * len(key)
-    coarse, cur = [], []
+    coarse, cur, cells = [], [], []
     cut_after = set(cut_after)
     for s, loc in zip(ops, locs):
         cur.append(s)
         seg_of[s] = len(coarse)
         if loc == anchor or s in cut_after:
             coarse.append(cur)
+            cells.append(loc == anchor and s not in cut_after)
             cur = []
     if cur:
         coarse.append(cur)
-    # pieces are grouped into segments of at least SEGMENT_OPS ops (two cells of a small
-    # RNN, say), never across a cut made for a target; a group whose structure does not
-    # recur yet runs piece by piece
+        cells.append(False)
+    # the pieces that end with the anchor (the cells of a loop) are grouped into segments of
+    # at least SEGMENT_OPS ops (two cells of a small RNN, say); any other piece (before a
+    # target's cut, the tail after the last cell) stays alone, so its few variants are not
+    # multiplied by its neighbours'. A group whose structure does not recur yet runs piece
+    # by piece.
     groups, cur, n = [], [], 0
-    for piece in coarse:
+    for piece, cell in zip(coarse, cells):
+        if not cell and cur:
+            groups.append(cur)
+            cur, n = [], 0
         cur.append(piece)
         n += len(piece)
-        if n >= SEGMENT_OPS or piece[-1] in cut_after:
+        if n >= SEGMENT_OPS or not cell:
             groups.append(cur)
             cur, n = [], 0
     if cur:
@@ -326,17 +409,17 @@ def _split(key, vals):
     return arrays, fs, is_
 
 
-def _forward_program(mini):
+def _forward_program(mini, vals):
     key, out = _std_key(mini)
     n = len(mini[0])
 
     def fn(vals):
         env = evaluate(key, *_split(key[:n], vals))
         return [env[p] for p in out]
-    return jax.jit(fn)
+    return program(fn, (vals,))
 
 
-def _vjp_program(mini, diff):
+def _vjp_program(mini, diff, args):
     """fn(vals, cts, accs) -> per differentiated input (positions `diff` in vals), its
     running cotangent `accs[k]` plus this segment's contribution. Every output gets a
     cotangent and every input an accumulator (zeros where there is none yet), so one
@@ -353,23 +436,23 @@ def _vjp_program(mini, diff):
             return [env[p] for p in out]
         _, pull = jax.vjp(f, *[vals[i] for i in diff])
         return [a + g for a, g in zip(accs, pull(list(cts)))]
-    return jax.jit(fn)
+    return program(fn, args)
 
 
 def _run_forward(plan, env):
     get = SEGMENTS.get
     for run in plan:
         t = run.tmpl
-        prog = get(("f", t), lambda: _forward_program(t.mini), t.kind)
         vals = run.vals = [env[r] for r in run.ext]
+        prog = get(("f", t), lambda: _forward_program(t.mini, vals), t.kind)
         _counters[t.kind + "_calls"] += 1
         for s, v in zip(run.outs, prog(vals)):
             env[s] = v
     _counters["calls"] += len(plan)
 
 
-def _unpacker(items):
-    return jax.jit(lambda buf: [buf[o:o + n].reshape(shape) for o, n, shape in items])
+def _unpacker(items, buf):
+    return program(lambda buf: [buf[o:o + n].reshape(shape) for o, n, shape in items], (buf,))
 
 
 _SCALARS: collections.OrderedDict = collections.OrderedDict()
@@ -409,7 +492,7 @@ def _inputs_env(key, arrays, fs, is_, bufs):
             packed.setdefault(e[1], []).append((s, (e[2], e[3], SIGS[e[4]][2])))
     for b, items in packed.items():
         layout = tuple(i for _, i in items)
-        prog = SEGMENTS.get(("unpack", layout), lambda: _unpacker(layout), "op")
+        prog = SEGMENTS.get(("unpack", layout), lambda: _unpacker(layout, bufs[b]), "op")
         _counters["calls"] += 1
         _counters["op_calls"] += 1
         for (s, _), v in zip(items, prog(bufs[b])):
@@ -417,7 +500,7 @@ def _inputs_env(key, arrays, fs, is_, bufs):
     return env
 
 
-def _finisher(pack, olds):
+def _finisher(pack, olds, args):
     """The end of a tiered backward, as one call: the old gradients added in, and the
     results packed like the whole program's (so the next step sees the same structure)."""
     def fn(grads, old, extra):
@@ -433,7 +516,7 @@ def _finisher(pack, olds):
         for x, (g, _, _) in zip(values, places):
             (alone if g < 0 else flat[g]).append(x if g < 0 else x.ravel())
         return [jnp.concatenate(parts) for parts in flat], alone
-    return jax.jit(fn)
+    return program(fn, args)
 
 
 # ------------------------------------------------------------------ entry points
@@ -502,7 +585,9 @@ def _run_vjp(key, arrays, fs, is_, bufs, roots, cots, targets, perturbed, olds, 
                 if reach[r]:
                     reach[s] = True
                     break
-    plan = _plan(key, keep, op_targets, reach)
+    # cut after the roots too: what the walk added after them (old gradients, lazy state)
+    # would otherwise join the last cells in ever new combinations
+    plan = _plan(key, keep, op_targets + [r for r in roots if key[r].__class__ is tuple], reach)
     substituted = {t for t, p in zip(targets, perturbed) if not p}
     _run_forward(plan, env)
     ct = {}
@@ -531,7 +616,6 @@ def _run_vjp(key, arrays, fs, is_, bufs, roots, cots, targets, perturbed, olds, 
         else:
             continue
         t = run.tmpl
-        prog = get(("v", t, diff), lambda: _vjp_program(t.mini, diff), t.kind)
         cts = []
         for o in outs:
             g = ct.pop(o, None)
@@ -541,7 +625,9 @@ def _run_vjp(key, arrays, fs, is_, bufs, roots, cots, targets, perturbed, olds, 
         for r in owners:
             g = ct.get(r)
             accs.append(t.zero(env[r]) if g is None else g)
-        for r, g in zip(owners, prog(run.vals, cts, accs)):
+        args = (run.vals, cts, accs)
+        prog = get(("v", t, diff), lambda: _vjp_program(t.mini, diff, args), t.kind)
+        for r, g in zip(owners, prog(*args)):
             ct[r] = g
         _counters[t.kind + "_calls"] += 1
         calls += 1
@@ -559,10 +645,11 @@ def _run_vjp(key, arrays, fs, is_, bufs, roots, cots, targets, perturbed, olds, 
         return outs, grads, [env[s] for s in extra]
     hkey = ("finish", tuple(pack[0]) if pack else None, tuple(pack[1]) if pack else None,
             with_old)
-    prog = SEGMENTS.get(hkey, lambda: _finisher(pack, with_old), "op")
+    args = (grads, [env[olds[i]] for i in with_old], [env[s] for s in extra])
+    prog = SEGMENTS.get(hkey, lambda: _finisher(pack, with_old, args), "op")
     _counters["calls"] += 1
     _counters["op_calls"] += 1
-    res = prog(grads, [env[olds[i]] for i in with_old], [env[s] for s in extra])
+    res = prog(*args)
     if pack is not None:
         return (outs,) + tuple(res)
     return outs, res[:len(targets)], res[len(targets):]

@@ -4,8 +4,10 @@ compile_after: a graph structure runs as one whole compiled program from its n-t
     on; before that it runs in cached segments (see facade/_tiers.py). 1 compiles every new
     structure at once; a large number keeps code whose graph changes every step tiered.
     Segments that recur (an RNN cell) are compiled as units by the same rule.
-compile_window: a structure counts as recurring only if it comes back before this many other
-    structures were seen (so a rare repeat in ever-changing code compiles nothing).
+compile_window: a structure counts as recurring only if it comes back within this many
+    graphs (run uncompiled); where over 3/4 of those were new structures, it must make up half
+    of them (so rare repeats in ever-changing code compile nothing, and a steady loop that
+    follows such code compiles once its graph has made up half the window).
 background_compile: compile a recurring structure on a worker thread while it keeps running
     in segments, instead of stalling the loop for the compile (up to a second for a large
     graph). Tests that count compiles turn it off, or call facade.debug.wait_for_compiles().
@@ -15,5 +17,5 @@ max_segment_programs: bound of the cache of segment and single-op programs.
 compile_after = 2
 compile_window = 16
 background_compile = True
-max_programs = 512
-max_segment_programs = 4096
+max_programs = 128
+max_segment_programs = 1024

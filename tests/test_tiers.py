@@ -16,8 +16,8 @@ def policy():
     old = (config.compile_after, config.max_programs, config.max_segment_programs,
            config.background_compile)
     PROGRAMS.clear()          # each test starts from structures never seen
-    GRAPHS_SEEN.d.clear()
-    SEGMENTS_SEEN.d.clear()
+    GRAPHS_SEEN.clear()
+    SEGMENTS_SEEN.clear()
     yield config
     (config.compile_after, config.max_programs, config.max_segment_programs,
      config.background_compile) = old

@@ -16,7 +16,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from .. import _compile, _tiers
-from .._compile import PROGRAMS, Walk, call, vjp_program
+from .._compile import PROGRAMS, Walk, call, program, vjp_program
 from .._dispatch import STATE, record
 from .._graph import SIGS, Node, const_node, pack_layout
 from .._ops import core as C
@@ -148,7 +148,8 @@ def _backward_now(roots, grads, inputs, accumulate, retain_graph, allow_unused):
         key = ("grad", tuple(w.key), root_slots, cot_slots, tuple(slots), tuple(pert), lazy)
 
         def make():
-            return jax.jit(vjp_program(key[1], root_slots, cot_slots, slots, pert, (), lazy))
+            return program(vjp_program(key[1], root_slots, cot_slots, slots, pert, (), lazy),
+                           (w.arrays, *w.scalar_args(), w.bufs))
 
         if not _tiers.whole_due(key, make, lambda: (w.arrays, *w.scalar_args(), w.bufs)):
             outs, gvals, extra = _tiers.run_vjp(key[1], w.arrays, w.fs, w.is_, w.bufs,
@@ -189,8 +190,10 @@ def _backward_now(roots, grads, inputs, accumulate, retain_graph, allow_unused):
 
 
 # The targets and lazy leaves of a walk: a function of its key (leaves that require grad have
-# their own input sig), cached so a recurring step does not derive them again.
+# their own input sig), cached so a recurring step does not derive them again. Small: a
+# training loop cycles through a few structures, and each entry holds a whole key.
 _TARGETS: collections.OrderedDict = collections.OrderedDict()
+_TARGETS_MAX = 32
 
 
 class _StepPlan:
@@ -218,8 +221,10 @@ def _backward_step(w, roots, root_slots, cot_slots, retain_graph):
         pre = _TARGETS[k0] = (tuple(w.grad_leaves(root_slots)),
                               tuple([s for s in dict.fromkeys(w.leaves)
                                      if nodes[s].value is None]))
-        if len(_TARGETS) > 4096:
+        if len(_TARGETS) > _TARGETS_MAX:
             _TARGETS.popitem(last=False)
+    else:
+        _TARGETS.move_to_end(k0)
     slots, lazy = pre
     olds = []
     for s in slots:   # the old gradient, added inside the program (grad.zero_() fuses in)
@@ -241,8 +246,9 @@ def _backward_step(w, roots, root_slots, cot_slots, retain_graph):
         plan = _StepPlan(w, slots, olds, lazy, packed)
 
         def make():
-            return jax.jit(vjp_program(key[1], root_slots, cot_slots, slots,
-                                       (False,) * len(slots), olds, lazy, plan.pack)), plan
+            return program(vjp_program(key[1], root_slots, cot_slots, slots,
+                                       (False,) * len(slots), olds, lazy, plan.pack),
+                           (w.arrays, *w.scalar_args(), w.bufs)), plan
 
         if not _tiers.whole_due(key, make, lambda: (w.arrays, *w.scalar_args(), w.bufs)):
             res = _tiers.run_vjp(key[1], w.arrays, w.fs, w.is_, w.bufs, root_slots,
