@@ -119,7 +119,8 @@ class _Templates:
 
 class _Window:
     """The structures (by hash) of the last `size()` graphs that ran uncompiled, how often
-    each occurs there, and how many of them were new there."""
+    each occurs there, and the novelty of the recent graphs: the share of them that were new
+    (not in the window), as an average that forgets at the window's pace."""
 
     def __init__(self, size):
         self.size = size
@@ -128,26 +129,25 @@ class _Window:
     def clear(self):
         self.runs = collections.deque()
         self.counts = {}
-        self.new = 0
+        self.novelty = 0.0
 
     def bump(self, key):
-        """Record a run of `key`: (its count in the window, the fraction of new runs)."""
+        """Record a run of `key`: (its count in the window, the novelty)."""
         h = hash(key)
         counts = self.counts
         c = counts.get(h, 0) + 1
         counts[h] = c
-        self.runs.append((h, c == 1))
-        self.new += c == 1
-        while len(self.runs) > self.size():
-            old, was_new = self.runs.popleft()
-            self.new -= was_new
+        self.runs.append(h)
+        size = self.size()
+        while len(self.runs) > size:
+            old = self.runs.popleft()
             n = counts[old] - 1
             if n:
                 counts[old] = n
             else:
                 del counts[old]
-        n = len(self.runs)   # novelty is judged over a full window only
-        return c, self.new / n if n >= self.size() else 0.0
+        self.novelty += ((c == 1) - self.novelty) / size
+        return c, self.novelty
 
 
 GRAPHS_SEEN = _Window(lambda: config.compile_window)
@@ -158,16 +158,15 @@ def whole_due(key, make, args) -> bool:
     """Run this graph as one program? Yes once compiled. On its compile_after-th sighting
     within the last `compile_window` graphs, compile it now, or with
     `config.background_compile` on a worker thread while it keeps running tiered (so a rare
-    repeat of a large structure never stalls the loop). Where over three quarters of the
-    last `compile_window` graphs were new (code whose graph changes every step), a
-    structure must make up half of them:
+    repeat of a large structure never stalls the loop). Where most recent graphs were new
+    (code whose graph changes every step), a structure must make up half the window:
     a rare repeat would only cost a compile, and memory, for nothing.
     args: a function giving the program's arguments (for the background warm-up)."""
     if key in PROGRAMS:
         return True
     seen, novelty = GRAPHS_SEEN.bump(key)
     need = config.compile_after
-    if novelty > 0.75:
+    if novelty > 0.5:
         need = max(need, config.compile_window // 2)
     if seen < need:
         return False

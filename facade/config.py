@@ -5,9 +5,9 @@ compile_after: a graph structure runs as one whole compiled program from its n-t
     structure at once; a large number keeps code whose graph changes every step tiered.
     Segments that recur (an RNN cell) are compiled as units by the same rule.
 compile_window: a structure counts as recurring only if it comes back within this many
-    graphs (run uncompiled); where over 3/4 of those were new structures, it must make up half
-    of them (so rare repeats in ever-changing code compile nothing, and a steady loop that
-    follows such code compiles once its graph has made up half the window).
+    graphs (run uncompiled); where most recent graphs were new structures (a running share,
+    forgetting at this pace), it must make up half of them: so rare repeats in ever-changing
+    code compile nothing, and a steady loop that follows such code compiles a little later.
 background_compile: compile a recurring structure on a worker thread while it keeps running
     in segments, instead of stalling the loop for the compile (up to a second for a large
     graph). Tests that count compiles turn it off, or call facade.debug.wait_for_compiles().

@@ -132,3 +132,44 @@ def test_background_compile_switches_tiers_without_changing_numbers(policy):
     ref = [rnn_step(W2, U2, n, h, seed=0) for n, h in sched]
     np.testing.assert_allclose(losses, ref, rtol=1e-6)
     np.testing.assert_allclose(W.detach().numpy(), W2.detach().numpy(), rtol=1e-6, atol=1e-7)
+
+
+def test_code_whose_graph_changes_every_step_never_compiles_whole(policy):
+    """A loop over ever new structures (the `dynamic` benchmark's, shorter): once the
+    window is full of new graphs, rare repeats compile nothing whole, and every cache
+    stays within its bound."""
+    config.compile_after = 2
+    config.max_segment_programs = 64
+    rs = np.random.RandomState(0)
+    W, U = params()
+    for i in range(40):                   # fill the window; let the cells' programs compile
+        n = int(rs.randint(1, 13))
+        rnn_step(W, U, n, set(np.flatnonzero(rs.rand(n) < 0.3)), seed=i)
+    debug.reset_counters()
+    whole_before = len(PROGRAMS)
+    for i in range(400):
+        n = int(rs.randint(1, 13))
+        rnn_step(W, U, n, set(np.flatnonzero(rs.rand(n) < 0.3)), seed=i)
+    c = debug.counters()
+    assert c["whole_compiles"] == 0 and c["background_compiles"] == 0 and c["whole_runs"] == 0
+    assert c["tiered_runs"] >= 400 and len(PROGRAMS) == whole_before
+    assert len(SEGMENTS) <= 64 and len(GRAPHS_SEEN.runs) <= config.compile_window
+    assert c["calls"] / 400 < 40          # segments of cells, not op by op
+
+
+def test_thousands_of_distinct_structures_keep_every_cache_bounded(policy):
+    """2,000 distinct graphs (random sequences of ops on one shape): the window, the segment
+    templates and the programs stay within their bounds."""
+    config.compile_after = 2
+    config.max_segment_programs = 32
+    rs = np.random.RandomState(1)
+    ops = [torch.sin, torch.cos, torch.tanh, torch.exp, lambda t: t * 0.5, lambda t: t + 1.0,
+           torch.sigmoid, torch.neg]
+    x = torch.ones(3)
+    for i in range(2000):
+        h = x
+        for k in rs.randint(0, len(ops), size=6):
+            h = ops[k](h)
+        h.sum().item()
+    assert len(GRAPHS_SEEN.runs) <= config.compile_window and len(GRAPHS_SEEN.counts) <= 16
+    assert len(SEGMENTS) <= 32 and len(SEGMENTS_SEEN.d) <= SEGMENTS_SEEN.maxsize
