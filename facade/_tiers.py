@@ -58,41 +58,14 @@ class _Cache:
 SEGMENTS = _Cache()
 
 
-class _Seen:
-    """How often each structure (by hash) has been seen, forgetting the least recently
-    seen past `maxsize` distinct ones (a callable: read from config at each use)."""
-
-    def __init__(self, maxsize):
-        self.d = collections.OrderedDict()
-        self.maxsize = maxsize
-
-    def bump(self, key) -> int:
-        h = hash(key)
-        d = self.d
-        c = d.get(h, 0) + 1
-        d[h] = c
-        d.move_to_end(h)
-        while len(d) > self.maxsize():
-            d.popitem(last=False)
-        return c
-
-
 class _Tmpl:
-    """One segment structure: how often it was seen, and zeros of its inputs' and outputs'
-    avals (cotangents and accumulators where none flowed yet). Its programs are cached in
+    """One segment structure and how often it was seen; its programs are cached in
     SEGMENTS under ("f", tmpl) and ("v", tmpl, differentiated inputs)."""
 
-    __slots__ = ("mini", "seen", "kind", "zeros")
+    __slots__ = ("mini", "seen", "kind")
 
     def __init__(self, mini, kind):
-        self.mini, self.seen, self.kind, self.zeros = mini, 0, kind, {}
-
-    def zero(self, v):
-        k = (v.shape, v.dtype)
-        z = self.zeros.get(k)
-        if z is None:
-            z = self.zeros[k] = _zeros(v.shape, v.dtype)
-        return z
+        self.mini, self.seen, self.kind = mini, 0, kind
 
 
 class _Templates:
@@ -618,12 +591,18 @@ def _run_vjp(key, arrays, fs, is_, bufs, roots, cots, targets, perturbed, olds, 
         cts = []
         for o in outs:
             g = ct.pop(o, None)
-            cts.append(t.zero(env[o]) if g is None else g)
+            if g is None:
+                v = env[o]
+                g = _zeros(v.shape, v.dtype)
+            cts.append(g)
         owners = run.owners
         accs = []
         for r in owners:
             g = ct.get(r)
-            accs.append(t.zero(env[r]) if g is None else g)
+            if g is None:
+                v = env[r]
+                g = _zeros(v.shape, v.dtype)
+            accs.append(g)
         args = (run.vals, cts, accs)
         prog = get(("v", t, diff), lambda: _vjp_program(t.mini, diff, args), t.kind)
         for r, g in zip(owners, prog(*args)):
