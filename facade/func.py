@@ -739,6 +739,13 @@ def _translate(api):
         def g(*a, **k):
             try:
                 return f(*a, **k)
+            except TypeError as e:
+                if "custom_vjp" in str(e) and "forward-mode" in str(e):
+                    # an autograd.Function (a custom_vjp) under jvp / jacfwd / hessian
+                    raise NotImplementedError(
+                        "You must implement the jvp function for custom autograd.Function to "
+                        "use it with forward mode AD.") from None
+                raise
             except jax.errors.TracerBoolConversionError:
                 if api == "vmap":
                     raise RuntimeError(_VMAP_FLOW) from None
