@@ -23,7 +23,9 @@ from ._factory import (Generator, arange, as_tensor, default_generator, empty, e
                        randperm, seed, zeros, zeros_like)
 from . import accelerator, autograd, config, cuda, debug, distributed, linalg, nn
 from . import func, optim, utils
-from ._jit import JitValueError, jit
+from ._jit import JitValueError, compile, jit  # noqa: A004  (torch.compile)
+from . import compiler
+from .func import vmap
 from .serialization import load, save
 from .autograd import (enable_grad, inference_mode, is_anomaly_check_nan_enabled,
                        is_anomaly_enabled, set_detect_anomaly, is_grad_enabled, is_inference_mode_enabled,
