@@ -139,11 +139,39 @@ def evaluate_tensors(tensors):
         return _evaluate_closure(tensors, _CLOSURE[-1])
     w = Walk("value")
     outs = tuple(w.add(t._base_sync()) for t in tensors)
-    key = ("value", tuple(w.key), outs)
+    k, outs = _no_grad_stops(w, w.key, outs)
+    key = ("value", k, outs)
     prog = PROGRAMS.get(key, lambda: _value_program(key[1], outs))
     # host scalars, not Walk.scalar_args(): its cache of device arrays must not receive
     # values created inside a JAX trace
     return call(prog, w.arrays, np.array(w.fs, np.float64), np.array(w.is_, np.int64), w.bufs)
+
+
+def _no_grad_stops(w, key, outs):
+    """(key, outs) with a stop_gradient after every op whose node does not require grad but
+    reads one that does: inside a JAX transform, a value the function computed under
+    no_grad from what the transform differentiates (its inputs are leaves that require
+    grad) must carry no derivative, as in PyTorch; JAX would differentiate through it."""
+    from ._ops.core import DETACH
+    stops = set()
+    for s, e in enumerate(key):
+        if e.__class__ is tuple and e[0].__class__ is int:
+            n = w.nodes[s]
+            if n is not None and not n.requires_grad and n.op is not DETACH and any(
+                    x.__class__ is Node and x.requires_grad for x in n.inputs):
+                stops.add(s)
+    if not stops:
+        return tuple(key), outs
+    new, remap = [], {}
+    for s, e in enumerate(key):
+        if e.__class__ is tuple and e[0].__class__ is int:
+            e = (e[0],) + tuple(remap[r] for r in e[1:])
+        new.append(e)
+        if s in stops:
+            n = w.nodes[s]
+            new.append((intern_sig(DETACH, (), n.shape, n.dtype, None), len(new) - 1))
+        remap[s] = len(new) - 1
+    return tuple(new), tuple(remap[o] for o in outs)
 
 
 def _value_program(k, outs):
@@ -213,7 +241,7 @@ def _evaluate_closure(tensors, fr):
                 fr.nodes.append(n)
                 fr.values.append(v)
         arrays.append(v)
-    key = tuple(key)
+    key, outs = _no_grad_stops(w, key, outs)
     scalars = [np.array(w.fs, np.float64), np.array(w.is_, np.int64)]
     if replay:
         if fr.calls >= len(fr.keys) or fr.keys[fr.calls] != key:
@@ -234,11 +262,15 @@ def _evaluate_closure(tensors, fr):
     return call(prog, arrays, scalars[0], scalars[1], [])
 
 
-def _input(a):
-    """A tensor over one of a transform's own array inputs."""
+def _input(a, grad=False):
+    """A tensor over one of a transform's own array inputs; with grad, a leaf that requires
+    grad (as PyTorch wraps what grad/vjp/jvp/jacrev/jacfwd differentiate), so what the
+    function computes under no_grad is told apart (see _no_grad_stops)."""
     t = tensor_of(a)
+    if grad and (t.dtype.is_floating_point or t.dtype.is_complex):
+        t.requires_grad_(True)
     if _CLOSURE:
-        _CLOSURE[-1].inside.add(t._node)
+        _CLOSURE[-1].inside.add(t._base_sync())
     return t
 
 
@@ -497,10 +529,12 @@ class _Args:
         k = {leaf: j for j, leaf in enumerate(self.where)}
         return tuple(k[i] for a in sel for i in range(self.starts[a], self.starts[a + 1]))
 
-    def rebuild(self, arrays):
+    def rebuild(self, arrays, grad=()):
+        """The arguments with the tensors over `arrays`; positions (among the tensors) in
+        `grad` are differentiated by the transform."""
         leaves = list(self.leaves)
-        for i, a in zip(self.where, arrays):
-            leaves[i] = _input(a)
+        for k, (i, a) in enumerate(zip(self.where, arrays)):
+            leaves[i] = _input(a, k in grad)
         return _unflatten(leaves, self.spec)
 
     def ident(self):
@@ -739,13 +773,6 @@ def _translate(api):
         def g(*a, **k):
             try:
                 return f(*a, **k)
-            except TypeError as e:
-                if "custom_vjp" in str(e) and "forward-mode" in str(e):
-                    # an autograd.Function (a custom_vjp) under jvp / jacfwd / hessian
-                    raise NotImplementedError(
-                        "You must implement the jvp function for custom autograd.Function to "
-                        "use it with forward mode AD.") from None
-                raise
             except jax.errors.TracerBoolConversionError:
                 if api == "vmap":
                     raise RuntimeError(_VMAP_FLOW) from None
@@ -756,6 +783,13 @@ def _translate(api):
                     # Tensor.__bool__ reads the value through item(): control flow
                     raise RuntimeError(_VMAP_FLOW if _in_bool(e) else _VMAP_ITEM) from None
                 raise RuntimeError(_JVP_READ.format(api=api)) from None
+            except TypeError as e:   # (after JAX's tracer errors, which are TypeErrors)
+                if "custom_vjp" in str(e) and "forward-mode" in str(e):
+                    # an autograd.Function (a custom_vjp) under jvp / jacfwd / hessian
+                    raise NotImplementedError(
+                        "You must implement the jvp function for custom autograd.Function to "
+                        "use it with forward mode AD.") from None
+                raise
         return g
     return deco
 
@@ -863,7 +897,7 @@ def _grad_and_value_jax(func, argnums, has_aux, args, kwargs):
     box = {}
 
     def f(*arrays):
-        out, aux = _split_aux(func(*a.rebuild(arrays), **kwargs), has_aux,
+        out, aux = _split_aux(func(*a.rebuild(arrays, wrt), **kwargs), has_aux,
                               "grad_and_value(f)(*args)")
         _check_scalar(out)
         if has_aux:
@@ -959,7 +993,8 @@ def _vjp_jax(func, primals, has_aux):
     box = {}
 
     def f(*arrays):
-        out, aux = _split_aux(func(*a.rebuild(arrays)), has_aux, "vjp(f, *primals)")
+        out, aux = _split_aux(func(*a.rebuild(arrays, range(len(arrays)))), has_aux,
+                              "vjp(f, *primals)")
         flat, box["out"] = _flatten(out)
         _check_tensor_outputs(flat, "vjp(f, *primals)")
         _check_float_outputs(flat)
@@ -1026,13 +1061,11 @@ def jvp(func, primals, tangents, *, strict=False, has_aux=False):
     box = {}
 
     def f(*arrays):
+        # (forward mode ignores no_grad in PyTorch: the inputs are not marked)
         out, aux = _split_aux(func(*_unflatten([_input(a) for a in arrays], pspec)),
                               has_aux, _JVP)
         flat, box["out"] = _flatten(out)
-        for o in flat:
-            if not isinstance(o, Tensor):
-                raise RuntimeError(f"{_JVP}: expected f(*args) to return only tensors, got "
-                                   f"unsupported type {type(o)}")
+        _check_tensor_outputs(flat, _JVP)
         if has_aux:
             _check_aux(aux)
         aleaves, box["aux"] = _flatten(aux) if has_aux else ([], None)
@@ -1093,16 +1126,15 @@ def _jacobian(kind, func, argnums, has_aux, randomness, args):
 
     def f(*arrays):
         with _random_mode(randomness):
-            out, aux = _split_aux(func(*a.rebuild(arrays)), has_aux, api)
+            # reverse mode respects no_grad inside the function, forward mode does not
+            out, aux = _split_aux(func(*a.rebuild(arrays, wrt if kind == "jacrev" else ())),
+                                  has_aux, api)
             flat, box["out"] = _flatten(out)
             if kind == "jacrev":
                 _check_tensor_outputs(flat, api)
                 _check_float_outputs(flat)
             else:
-                for o in flat:
-                    if not isinstance(o, Tensor):
-                        raise RuntimeError(f"{_JVP}: expected f(*args) to return only "
-                                           f"tensors, got unsupported type {type(o)}")
+                _check_tensor_outputs(flat, _JVP)
             if has_aux:
                 _check_aux(aux)
             aleaves, box["aux"] = _flatten(aux) if has_aux else ([], None)
@@ -1134,10 +1166,9 @@ def jacrev(func, argnums=0, *, has_aux=False, chunk_size=None, _preallocate_and_
 def jacfwd(func, argnums=0, has_aux=False, *, randomness="error"):
     """torch.func.jacfwd: the Jacobian by forward mode (jax.jacfwd). randomness as vmap's
     ("different" draws the same sample for every column here)."""
-    _check_randomness(randomness)
-
     @functools.wraps(func)
     def wrapper(*args):
+        _check_randomness(randomness)
         return _jacobian("jacfwd", func, argnums, has_aux, randomness, args)
     return wrapper
 
@@ -1187,8 +1218,12 @@ def _random_hook(lo, hi, c, batched=True):
     idx = [i for m, i in _VMAPS if m == "different" and i is not None]
     if not idx or not batched:
         return lo, hi, c
-    return lo, hi, tensor_of(jnp.stack([jnp.asarray(c, jnp.int64)]
-                                       + [i.astype(jnp.int64) for i in idx]))
+    # the counter as a small int64 tensor (the draw's counter, then each element's index):
+    # recorded from the Python int, so a transform traced again draws the same numbers
+    import facade
+    parts = [facade.full((1,), c, dtype=D.int64)] + [
+        tensor_of(i.astype(jnp.int64)).reshape(1) for i in idx]
+    return lo, hi, facade.cat(parts)
 
 
 def vmap(func, in_dims=0, out_dims=0, randomness="error", *, chunk_size=None):

@@ -120,7 +120,10 @@ class Function(metaclass=_FunctionMeta):
         # inside a JAX transform the custom backward must be used whatever requires grad
         in_trace = not _compile.outside_traces()
         if not in_trace and not (STATE.enabled and any(needs)):
-            return out
+            # an input returned as it is comes back as an alias outside the graph
+            ins = [a for a in args if isinstance(a, Tensor)]
+            items = [o.detach() if any(o is a for a in ins) else o for o in items]
+            return items[0] if single else tuple(items)
         results = _record_outputs(cls, ctx, args, items,
                                   getattr(ctx, "_non_differentiable", ()))
         return results[0] if single else tuple(results)
@@ -253,10 +256,8 @@ def _op_for(cls):
 
 
 def _visible(params):
-    """next_functions: one entry per forward argument (None for non-tensors)."""
-    p = dict(params)
-    pos = {i: k for k, i in enumerate(p["arg_pos"])}
-    return tuple(pos.get(i) for i in range(p["n_args"]))
+    """next_functions: one entry per tensor argument (PyTorch lists no others)."""
+    return tuple(range(len(dict(params)["arg_pos"])))
 
 
 def _rule(*nodes, index, avals, **_):
