@@ -314,3 +314,28 @@ def test_static_argnames_and_results_of_any_structure():
     assert out["pair"][1] == "tag" and f(x)["y"].tolist() == [2.0, 4.0]
     with pytest.raises(TypeError, match="static argument 'mode' of type list is not hashable"):
         f(x, mode=["double"])
+
+
+def test_sgd_mlp_step_compiles_once():
+    """With plain SGD (no optimizer state to create on the first step) the jitted step is
+    compiled exactly once and every step is one program call."""
+    torch.manual_seed(0)
+    model = nn.Sequential(nn.Linear(4, 16), nn.ReLU(), nn.Linear(16, 1))
+    opt = torch.optim.SGD(model.parameters(), lr=1e-2)
+    x, y = torch.randn(32, 4), torch.randn(32, 1)
+    x.numpy(), y.numpy()
+    for p in model.parameters():
+        p.detach().numpy()
+
+    @torch.jit
+    def step(xb, yb):
+        opt.zero_grad()
+        loss = F.mse_loss(model(xb), yb)
+        loss.backward()
+        opt.step()
+        return loss
+    torch.debug.reset_counters()
+    for _ in range(5):
+        step(x, y)
+    c = torch.debug.counters()
+    assert c["compiles"] == 1 and c["calls"] == 5, c
