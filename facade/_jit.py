@@ -25,6 +25,10 @@ new structure, never a stale program.
 Reading a tensor's value inside the function (`if loss > 0`, `loss.item()`, `float(t)`,
 printing) raises `JitValueError` naming the line: the value does not exist until the step
 runs. Use `facade.where`, a static argument, or move that part outside `jit`.
+
+`donate=True` gives the state's old arrays to the step (XLA may write the new values into
+them). `facade.compile` (torch.compile) is the same capture, with value reads allowed: the
+graph recorded so far is computed there (PyTorch's graph break) and the capture goes on.
 """
 from __future__ import annotations
 

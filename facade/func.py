@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import collections
 import functools
+import threading
 
 import jax
 import jax.numpy as jnp
@@ -72,7 +73,7 @@ def array_of(t: Tensor):
     result of realizing it. No copy, except for values packed into a shared buffer."""
     n = t._base_sync()
     v = n.value
-    if _CLOSURE and not isinstance(v, Tracer):
+    if _T.closure and not isinstance(v, Tracer):
         # a transform recorded into facade's graph reads this from outside (see _Closure)
         return evaluate_tensors([t])[0]
     if v is None:
@@ -106,7 +107,16 @@ def _to_arrays(tree):
 # inside it notes what it reads from outside the transform (arrays, Python scalars), so the
 # transform can be recorded as one op of facade's graph with those as its inputs; when that
 # op is traced again (its backward), the same evaluations read them from the op's inputs.
-_CLOSURE: list = []
+class _PerThread(threading.local):
+    """What the transforms being traced on this thread note (a background compile traces
+    programs on a worker thread)."""
+
+    def __init__(self):
+        self.closure = []   # _Closure frames (see below)
+        self.vmaps = []     # (randomness, batch index tracer or None) of the vmaps traced
+
+
+_T = _PerThread()
 
 
 class _Closure:
@@ -135,8 +145,8 @@ def evaluate_tensors(tensors):
     """The values of some tensors, computed by one program over their lazy subgraph, without
     caching them on the nodes (inside a JAX transform the values are tracers, which must not
     outlive the trace)."""
-    if _CLOSURE:
-        return _evaluate_closure(tensors, _CLOSURE[-1])
+    if _T.closure:
+        return _evaluate_closure(tensors, _T.closure[-1])
     w = Walk("value")
     outs = tuple(w.add(t._base_sync()) for t in tensors)
     k, outs = _no_grad_stops(w, w.key, outs)
@@ -269,8 +279,8 @@ def _input(a, grad=False):
     t = tensor_of(a)
     if grad and (t.dtype.is_floating_point or t.dtype.is_complex):
         t.requires_grad_(True)
-    if _CLOSURE:
-        _CLOSURE[-1].inside.add(t._base_sync())
+    if _T.closure:
+        _T.closure[-1].inside.add(t._base_sync())
     return t
 
 
@@ -301,11 +311,11 @@ def _lifted_op(ident, jfn):
 
     def impl(*arrays, keys, n, index, aval):
         fr = _Closure("replay", feeds=arrays[n:], keys=keys)
-        _CLOSURE.append(fr)
+        _T.closure.append(fr)
         try:
             out = jfn(*arrays[:n])
         finally:
-            _CLOSURE.pop()
+            _T.closure.pop()
         if fr.calls != len(keys) or fr.cursor != len(fr.feeds):
             raise RuntimeError(_RETRACED)
         return jax.tree_util.tree_leaves(out)[index]
@@ -326,7 +336,7 @@ def _run(name, ident, jfn, tensors):
     computed now and, when grad mode is on and the inputs or anything the function reads
     require grad (or inside facade.jit, where nothing is computed yet), recorded as ops of
     facade's graph over those, so backward() differentiates through the transform."""
-    if not _compile.outside_traces() or _CLOSURE:
+    if not _compile.outside_traces() or _T.closure:
         return _to_tensors(_x64_call(jfn, *[array_of(t) for t in tensors]))
     capture = _compile.CAPTURE is not None
     if not STATE.enabled and not capture:
@@ -336,14 +346,14 @@ def _run(name, ident, jfn, tensors):
     else:
         arrays = [array_of(t) for t in tensors]
     fr = _Closure("discover", abstract=capture)
-    _CLOSURE.append(fr)
+    _T.closure.append(fr)
     try:
         if capture:
             out = _x64_call(lambda *a: jax.eval_shape(jfn, *a), *arrays)
         else:
             out = _x64_call(jfn, *arrays)
     finally:
-        _CLOSURE.pop()
+        _T.closure.pop()
     needed = capture or any(t.requires_grad for t in tensors) or any(
         n is not None and n.requires_grad for n in fr.nodes)
     if not needed:
@@ -923,7 +933,7 @@ def grad_and_value(func, argnums=0, has_aux=False):
     """
     @functools.wraps(func)
     def wrapper(*args, **kwargs):
-        if _compile.outside_traces() and not _CLOSURE:
+        if _compile.outside_traces() and not _T.closure:
             return _grad_and_value_autograd(func, argnums, has_aux, args, kwargs)
         return _grad_and_value_jax(func, argnums, has_aux, args, kwargs)
     return wrapper
@@ -953,7 +963,7 @@ def vjp(func, *primals, has_aux=False):
         >>> out, vjp_fn = vjp(torch.sin, torch.tensor([0.0, 1.0]))
         >>> (g,) = vjp_fn(torch.ones(2))                               # cos(x)
     """
-    if not (_compile.outside_traces() and not _CLOSURE):
+    if not (_compile.outside_traces() and not _T.closure):
         return _vjp_jax(func, primals, has_aux)
     from .autograd.grad_mode import enable_grad
     level, keep = _Level(), STATE.enabled
@@ -1183,7 +1193,6 @@ _RANDOMNESS = ("error", "different", "same")
 _RANDOM_ERROR = ("vmap: called random operation while in randomness error mode. Please either "
                  "use the 'same' or 'different' randomness flags on vmap or perform the "
                  "randomness operation out of vmap")
-_VMAPS: list = []    # (randomness, batch index tracer or None) of the vmaps being traced
 
 
 def _check_randomness(randomness):
@@ -1202,20 +1211,19 @@ class _random_mode:
 
     def __enter__(self):
         from . import _factory
-        _VMAPS.append(self.frame)
-        _factory.RANDOM_HOOK = _random_hook
+        _T.vmaps.append(self.frame)
+        _factory.RANDOM_HOOK = _random_hook   # installed once; idle outside vmaps
 
     def __exit__(self, *exc):
-        from . import _factory
-        _VMAPS.pop()
-        if not _VMAPS:
-            _factory.RANDOM_HOOK = None
+        _T.vmaps.pop()
 
 
 def _random_hook(lo, hi, c, batched=True):
-    if any(m == "error" for m, _ in _VMAPS):
+    if not _T.vmaps:
+        return lo, hi, c
+    if any(m == "error" for m, _ in _T.vmaps):
         raise RuntimeError(_RANDOM_ERROR)
-    idx = [i for m, i in _VMAPS if m == "different" and i is not None]
+    idx = [i for m, i in _T.vmaps if m == "different" and i is not None]
     if not idx or not batched:
         return lo, hi, c
     # the counter as a small int64 tensor (the draw's counter, then each element's index):
