@@ -23,7 +23,7 @@ from ._factory import (Generator, arange, as_tensor, default_generator, empty, e
                        ones_like, rand, rand_like, randint, randint_like, randn, randn_like,
                        randperm, seed, zeros, zeros_like)
 from . import accelerator, autograd, config, cuda, debug, distributed, linalg, nn
-from . import func, optim, utils
+from . import func, optim, utils, viz
 from . import amp, backends, mps, xpu
 from .amp import autocast, is_autocast_enabled
 from ._jit import JitValueError, compile, jit  # noqa: A004  (torch.compile)

@@ -48,6 +48,8 @@ _CONST_SIGS: dict = {}
 
 
 def _input_sig(n):
+    if n.op is LEAF and n.requires_grad:
+        return leaf_input_sig(n.shape, n.dtype)
     return input_sig(n.shape, n.dtype)
 
 
@@ -57,6 +59,16 @@ def input_sig(shape, dtype):
     s = _CONST_SIGS.get(k)
     if s is None:
         s = _CONST_SIGS[k] = intern_sig(None, (), shape, dtype, None)
+    return s
+
+
+def leaf_input_sig(shape, dtype):
+    """The sig of a leaf that requires grad, as an input: a key then says which of its
+    inputs autograd differentiates, so everything derived from it can be cached by it."""
+    k = ("leaf", shape, dtype)
+    s = _CONST_SIGS.get(k)
+    if s is None:
+        s = _CONST_SIGS[k] = intern_sig(None, ("leaf",), shape, dtype, None)
     return s
 
 
@@ -427,6 +439,14 @@ class ProgramCache:
             d[key] = prog
             while len(d) > bound:
                 d.popitem(last=False)
+        return prog
+
+    def lookup(self, key):
+        """The entry for `key`, or None (no compile on a miss)."""
+        prog = self._d.get(key)
+        if prog is not None:
+            _counters["cache_hits"] += 1
+            self._d.move_to_end(key)
         return prog
 
     def put(self, key, prog):

@@ -5,8 +5,10 @@ input avals), a Node and a Tensor: no JAX call, no computation.
 """
 from __future__ import annotations
 
+import dataclasses
 import threading
 
+import jax
 import numpy as np
 
 from ._graph import Node, intern_sig
@@ -38,10 +40,30 @@ def _rule(op, inputs, params):
 
 
 def _new_rule(op, inputs, params):
-    """Run an op's shape/dtype rule (it raises PyTorch's errors); cached by the caller."""
+    """Run an op's shape/dtype rule (it raises PyTorch's errors); cached by the caller.
+
+    (shape, dtype, sig, differentiable, sig of the op's stop-gradient twin): an op recorded
+    on inputs that require grad, where the result does not (no_grad, a non-differentiable
+    op), is a constant for autograd, and the program must not differentiate through it."""
     shape, dtype, cdtype = op.rule(*inputs, **dict(params))
     return (shape, dtype, intern_sig(op, params, shape, dtype, cdtype),
-            op.grad_fn is not None and (dtype.is_floating_point or dtype.is_complex))
+            op.grad_fn is not None and (dtype.is_floating_point or dtype.is_complex),
+            intern_sig(stopped(op), params, shape, dtype, cdtype))
+
+
+_STOPPED: dict = {}
+
+
+def stopped(op):
+    """The op with its result cut from differentiation (what the program runs for it)."""
+    s = _STOPPED.get(op)
+    if s is None:
+        impl = op.impl
+
+        def stopped_impl(*args, **params):
+            return jax.lax.stop_gradient(impl(*args, **params))
+        s = _STOPPED[op] = dataclasses.replace(op, impl=stopped_impl, nograd=True)
+    return s
 
 
 def record(op, inputs, params=(), grad=None) -> Node:
@@ -68,8 +90,11 @@ def record(op, inputs, params=(), grad=None) -> Node:
         hit = _RULES[k] = _new_rule(op, inputs, params)
     st = STATE
     enabled = st.enabled if grad is None else grad
-    rg = rg and hit[3] and enabled
-    n = Node(op, inputs, params, hit[0], hit[1], hit[2], rg)
+    if rg and (enabled and hit[3]):
+        n = Node(op, inputs, params, hit[0], hit[1], hit[2], True)
+    else:   # a constant for autograd, even where its inputs require grad
+        n = Node(op, inputs, params, hit[0], hit[1], hit[4] if rg else hit[2], False)
+        rg = False
     if dev is not None:
         n.dev = _join(inputs)   # raises PyTorch's error for inputs on different devices
     if rg:
@@ -117,14 +142,53 @@ def unwrap(x):
 
 
 def apply(op, args, params=()):
-    """Record `op` on Tensors / numbers and wrap the result in a Tensor."""
+    """Record `op` on Tensors / numbers and wrap the result in a Tensor.
+
+    `record` inlined, for the hot path of every op written as a Tensor method or function."""
+    k = (op, params)
     ins = []
+    rg = inf = False
+    dev = None
     for a in args:
-        if a.__class__ is Tensor and a._base is None:
-            ins.append(a._node)
+        c = a.__class__
+        if c is Tensor:
+            x = a._node if a._base is None else a._base_sync()
+        elif c is float or c is int or c is bool:
+            ins.append(a)
+            k += (c,)
+            continue
         else:
-            ins.append(unwrap(a))
-    node = record(op, tuple(ins), params)
+            x = unwrap(a)
+            if x.__class__ is not Node:
+                ins.append(x)
+                k += (x.__class__,)
+                continue
+        ins.append(x)
+        k += (x.shape, x.dtype)
+        if x.requires_grad:
+            rg = True
+        if x.inf:
+            inf = True
+        if x.dev is not None:
+            dev = x.dev
+    ins = tuple(ins)
+    hit = _RULES.get(k)
+    if hit is None:
+        hit = _RULES[k] = _new_rule(op, ins, params)
+    st = STATE
+    if rg and st.enabled and hit[3]:
+        node = Node(op, ins, params, hit[0], hit[1], hit[2], True)
+        if inf:
+            _check_inference_saved(node)
+    else:   # a constant for autograd, even where its inputs require grad
+        node = Node(op, ins, params, hit[0], hit[1], hit[4] if rg else hit[2], False)
+        if st.inference and not st.enabled:
+            node.inf = True
+    if dev is not None:
+        node.dev = _join(ins)   # raises PyTorch's error for inputs on different devices
+    if st.anomaly:
+        from .autograd.anomaly_mode import forward_stack
+        node.tb = forward_stack()
     if op.view:
         return Tensor._view_of(args[0], node, op, params)
     t = object.__new__(Tensor)

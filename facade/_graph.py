@@ -68,10 +68,11 @@ class Node:
         return f"Node({name}, shape={self.shape}, dtype={self.dtype!r})"
 
 
-def const_node(value, dtype) -> Node:
-    """A concrete array as a graph input."""
+def const_node(value, dtype, sig=None) -> Node:
+    """A concrete array as a graph input (`sig`: its input sig, where the caller has it)."""
     shape = tuple(value.shape)
-    n = Node(None, (), (), shape, dtype, intern_sig(None, (), shape, dtype, None), False, value)
+    n = Node(None, (), (), shape, dtype,
+             intern_sig(None, (), shape, dtype, None) if sig is None else sig, False, value)
     if value.__class__ is Packed or (not isinstance(value, Tracer)
                                      and getattr(value, "committed", False)):
         n.dev = placement_of(value)   # an array committed to a device (not the default one)

@@ -65,7 +65,7 @@ class AutogradMeta:
 
 def _leaf(value_node: Node, meta) -> Node:
     """Wrap a value as a leaf that requires grad (the variable autograd differentiates)."""
-    shape, dtype, sig, _ = _dispatch._rule(C.LEAF, (value_node,), ())
+    shape, dtype, sig = _dispatch._rule(C.LEAF, (value_node,), ())[:3]
     v = value_node.value
     n = Node(C.LEAF, () if v is not None else (value_node,), (), shape, dtype, sig, True, v)
     n.meta = meta

@@ -7,10 +7,12 @@ op entries are cut into segments, each run by a program cached by the segment's 
 structure, so the cost of a new graph is a few cached calls per repeated unit:
 
 - the cut falls after each occurrence of the graph's most repeated op (the "anchor"), so
-  the cell of an unrolled loop is one segment, whatever the loop's length;
+  the cell of an unrolled loop is one piece, whatever the loop's length; pieces are grouped
+  into segments of at least SEGMENT_OPS ops (two cells of a small RNN: half the calls);
 - a segment whose structure has been seen `compile_after` times (counting repeats within one
-  graph: an RNN cell recurs at once) runs as one program; any other runs op by op, through
-  programs cached per (op, static params, input avals).
+  graph: an RNN cell recurs at once) runs as one program; any other runs piece by piece,
+  and a piece that does not recur op by op, through programs cached per (op, static params,
+  input avals).
 
 Segments evaluate the same key entries with the same `evaluate` as the whole program, so
 every tier computes the same numbers. Backward runs each segment's `jax.vjp` in reverse
@@ -74,11 +76,48 @@ class _Seen:
         return c
 
 
+class _Tmpl:
+    """One segment structure: how often it was seen, and zeros of its inputs' and outputs'
+    avals (cotangents and accumulators where none flowed yet). Its programs are cached in
+    SEGMENTS under ("f", tmpl) and ("v", tmpl, differentiated inputs)."""
+
+    __slots__ = ("mini", "seen", "kind", "zeros")
+
+    def __init__(self, mini, kind):
+        self.mini, self.seen, self.kind, self.zeros = mini, 0, kind, {}
+
+    def zero(self, v):
+        k = (v.shape, v.dtype)
+        z = self.zeros.get(k)
+        if z is None:
+            z = self.zeros[k] = _zeros(v.shape, v.dtype)
+        return z
+
+
+class _Templates:
+    """Segment structures -> templates, least recently used forgotten past `maxsize`."""
+
+    def __init__(self, maxsize):
+        self.d = collections.OrderedDict()
+        self.maxsize = maxsize
+
+    def get(self, mini, kind):
+        d = self.d
+        t = d.get(mini)
+        if t is None:
+            t = d[mini] = _Tmpl(mini, kind)
+            while len(d) > self.maxsize:
+                d.popitem(last=False)
+        else:
+            d.move_to_end(mini)
+        return t
+
+
 # A graph counts as recurring only if it comes back before `compile_window` other
 # structures were seen: a loop whose graph changes every step meets an old structure now
 # and then, and compiling each of those whole would only grow the cache.
 GRAPHS_SEEN = _Seen(lambda: config.compile_window)
-SEGMENTS_SEEN = _Seen(lambda: 8192)
+SEGMENTS_SEEN = _Templates(8192)
 
 
 def whole_due(key, make, args) -> bool:
@@ -97,164 +136,255 @@ def whole_due(key, make, args) -> bool:
 
 
 # ------------------------------------------------------------------ segmentation
-def _is_op(e):
-    return e.__class__ is tuple and e[0].__class__ is int
+_AS_INPUT: dict = {}   # an entry's sig -> the input sig of its value's aval
 
 
-_SCALAR_REF = {"f": -1, "i": -2}
+def _as_input(sig):
+    s = _AS_INPUT.get(sig)
+    if s is None:
+        _, _, shape, dtype, _ = SIGS[sig]
+        s = _AS_INPUT[sig] = input_sig(shape, dtype)
+    return s
 
 
-def _local(key, s):
-    """An op entry's sig and its inputs' sigs: what makes two occurrences the same step of
-    a repeated unit (an op's sig alone does not say which inputs it combines)."""
-    e = key[s]
-    refs = []
-    for r in e[1:]:
-        x = key[r]
-        refs.append(_SCALAR_REF[x] if x.__class__ is str else _sig(x))
-    return (e[0], tuple(refs))
+_DIFF: dict = {}   # op sig -> whether gradients flow through it
 
 
-def _partition(key, ops, cut_after):
-    """Op slots in segments: cut after each occurrence of the anchor, the most repeated
-    local structure (ties: the earliest declared sig, so the choice is stable across
-    steps), and after `cut_after` slots."""
-    locs = [_local(key, s) for s in ops]
+def _flows(sig):
+    d = _DIFF.get(sig)
+    if d is None:
+        op, _, _, dtype, _ = SIGS[sig]
+        d = _DIFF[sig] = not op.nograd and (dtype.is_floating_point or dtype.is_complex)
+    return d
+
+
+class _Run:
+    """One segment of this graph: its template (structure `mini`: external inputs' sigs,
+    its op entries with refs into them (>= 0) or into the segment (-1 - i), its outputs),
+    and where it sits in the key (`ext`: the external slots, `outs`: the output slots);
+    `diff`: the positions of the inputs a gradient flows to, `owners`: their slots."""
+
+    __slots__ = ("tmpl", "ext", "outs", "vals", "diff", "owners")
+
+    def __init__(self, key, slots, live, sigs, reach):
+        local = {}
+        for i, s in enumerate(slots):
+            local[s] = i
+        ext, pos, ops = [], {}, []
+        for s in slots:
+            e = key[s]
+            refs = [e[0]]
+            for r in e[1:]:
+                li = local.get(r)
+                if li is None:
+                    j = pos.get(r)
+                    if j is None:
+                        j = pos[r] = len(ext)
+                        ext.append(r)
+                    refs.append(j)
+                else:
+                    refs.append(-1 - li)
+            ops.append(tuple(refs))
+        if len(slots) > 1:
+            out = tuple([i for i, s in enumerate(slots) if s in live])
+            kind = "segment"
+        else:   # a lone op's value is always used elsewhere (or is a result)
+            out = (0,)
+            kind = "op"
+        ins = []
+        for r in ext:
+            g = sigs[r]
+            ins.append(g if g < 0 else _as_input(g))
+        self.tmpl = SEGMENTS_SEEN.get((tuple(ins), tuple(ops), out), kind)
+        self.ext = ext
+        self.outs = [slots[i] for i in out]
+        self.vals = None
+        if reach is not None:
+            self.diff = diff = tuple([j for j, r in enumerate(ext) if reach[r]])
+            self.owners = [ext[j] for j in diff]
+
+
+def _sigs(key):
+    """Per slot: the entry's sig (an op's, or an input's), -1 / -2 for a float / int."""
+    sigs = []
+    for e in key:
+        c = e.__class__
+        if c is int:
+            sigs.append(e)
+        elif c is str:
+            sigs.append(-1 if e == "f" else -2)
+        elif e[0].__class__ is str:   # a packed input
+            sigs.append(e[4])
+        else:
+            sigs.append(e[0])
+    return sigs
+
+
+def _plan(key, keep, cut_after=(), reach=None):
+    """Segments to run, in order: the op entries are cut after each occurrence of the
+    anchor, the most repeated local structure (an op's sig and its inputs' sigs: what makes
+    two occurrences the same step of a repeated unit; ties: the earliest declared sig, so
+    the choice is stable across steps), and after `cut_after` slots; these pieces are
+    grouped up to SEGMENT_OPS ops. A segment whose structure has been seen `compile_after`
+    times (repeats within one graph count) runs as one program; any other runs piece by
+    piece, and a piece that does not recur op by op."""
+    sigs = _sigs(key)
+    ops, locs = [], []
+    for s, e in enumerate(key):
+        if e.__class__ is tuple and e[0].__class__ is int:
+            ops.append(s)
+            if len(e) == 2:
+                locs.append((e[0], sigs[e[1]]))
+            elif len(e) == 3:
+                locs.append((e[0], sigs[e[1]], sigs[e[2]]))
+            else:
+                locs.append((e[0],) + tuple([sigs[r] for r in e[1:]]))
     counts = collections.Counter(locs)
     best = max(counts.values()) if counts else 0
     anchor = min(k for k, c in counts.items() if c == best) if best >= 2 else None
-    segs, cur = [], []
+    seg_of = [-1] * len(key)
+    coarse, cur = [], []
+    cut_after = set(cut_after)
     for s, loc in zip(ops, locs):
         cur.append(s)
+        seg_of[s] = len(coarse)
         if loc == anchor or s in cut_after:
-            segs.append(cur)
+            coarse.append(cur)
             cur = []
     if cur:
-        segs.append(cur)
-    return segs
-
-
-class _Segment:
-    """One segment's program signature: the mini key (its external inputs as input entries,
-    then its ops), the external slots, and which of its values leave it (`out`, positions
-    in the mini key)."""
-
-    __slots__ = ("slots", "ext", "mini", "out", "key")
-
-    def __init__(self, key, slots, live):
-        ext, where = [], dict.fromkeys(slots, -1)  # -1: internal, resolved below
-        for s in slots:
-            for r in key[s][1:]:
-                if r not in where:
-                    where[r] = len(ext)
-                    ext.append(r)
-        n = len(ext)
-        mini = [_ext_entry(key[r]) for r in ext]
-        for i, s in enumerate(slots):
-            where[s] = n + i
-        for s in slots:
-            e = key[s]
-            mini.append((e[0],) + tuple([where[r] for r in e[1:]]))
-        out = tuple([n + i for i, s in enumerate(slots) if s in live]) if len(slots) > 1 \
-            else (n,)   # a lone op's value is always used elsewhere (or is a result)
-        self.slots, self.ext, self.mini, self.out = slots, ext, tuple(mini), out
-        self.key = (self.mini, out)
-
-
-def _ext_entry(e):
-    """An external input of a segment as an entry of its mini key."""
-    if e.__class__ is str:
-        return e
-    _, _, shape, dtype, _ = SIGS[_sig(e)]
-    return input_sig(shape, dtype)
-
-
-def _plan(key, keep, cut_after=()):
-    """Segments to run: each recurring one as a unit, the others op by op."""
-    ops = [s for s, e in enumerate(key) if e.__class__ is tuple and e[0].__class__ is int]
-    coarse = _partition(key, ops, set(cut_after))
-    seg_of = {}
-    for i, slots in enumerate(coarse):
-        for s in slots:
-            seg_of[s] = i
-    live = set(keep)   # values used outside their segment (splitting others changes nothing)
+        coarse.append(cur)
+    # pieces are grouped into segments of at least SEGMENT_OPS ops (two cells of a small
+    # RNN, say), never across a cut made for a target; a group whose structure does not
+    # recur yet runs piece by piece
+    groups, cur, n = [], [], 0
+    for piece in coarse:
+        cur.append(piece)
+        n += len(piece)
+        if n >= SEGMENT_OPS or piece[-1] in cut_after:
+            groups.append(cur)
+            cur, n = [], 0
+    if cur:
+        groups.append(cur)
+    grp_of = [-1] * len(key)
+    for i, group in enumerate(groups):
+        for piece in group:
+            for s in piece:
+                grp_of[s] = i
+    live = set(keep)   # values used outside their piece (splitting others changes nothing)
+    live_group = set(keep)
     for s in ops:
-        i = seg_of[s]
+        i, g = seg_of[s], grp_of[s]
         for r in key[s][1:]:
-            j = seg_of.get(r)
-            if j is not None and j != i:
+            j = seg_of[r]
+            if j >= 0 and j != i:
                 live.add(r)
+                if grp_of[r] != g:
+                    live_group.add(r)
     plan = []
     after = config.compile_after
-    for slots in coarse:
-        if len(slots) > 1:
-            seg = _Segment(key, slots, live)
-            if SEGMENTS_SEEN.bump(seg.key) >= after:
-                plan.append(seg)
+    for group in groups:
+        if len(group) > 1:
+            run = _Run(key, [s for piece in group for s in piece], live_group, sigs, reach)
+            run.tmpl.seen += 1
+            if run.tmpl.seen >= after:
+                plan.append(run)
                 continue
-        for s in slots:
-            plan.append(_Segment(key, (s,), live))
+        for slots in group:
+            if len(slots) > 1:
+                run = _Run(key, slots, live, sigs, reach)
+                run.tmpl.seen += 1
+                if run.tmpl.seen >= after:
+                    plan.append(run)
+                    continue
+            for s in slots:
+                plan.append(_Run(key, (s,), live, sigs, reach))
     return plan
 
 
-# ------------------------------------------------------------------ programs
-def _forward_program(seg):
-    mini, out = seg.mini, seg.out
+# Pieces (cut after each anchor) are grouped until a segment has this many ops: fewer,
+# larger program calls per step (each call costs about as much as the arithmetic of a small
+# cell), at the price of more distinct segment structures to compile.
+SEGMENT_OPS = 8
 
-    def fn(arrays, fs, is_):
-        env = evaluate(mini, arrays, fs, is_)
+
+# ------------------------------------------------------------------ programs
+def _std_key(mini):
+    """A segment's structure as a key that `evaluate` runs: its inputs, then its ops."""
+    ins, ops, out = mini
+    n = len(ins)
+    key = [("f" if g == -1 else "i" if g == -2 else g) for g in ins]
+    for e in ops:
+        key.append((e[0],) + tuple([r if r >= 0 else n - 1 - r for r in e[1:]]))
+    return key, [n + i for i in out]
+
+
+def _split(key, vals):
+    """The external values of a segment as evaluate's (arrays, floats, ints)."""
+    arrays, fs, is_ = [], [], []
+    for e, v in zip(key, vals):
+        (fs if e == "f" else is_ if e == "i" else arrays).append(v)
+    return arrays, fs, is_
+
+
+def _forward_program(mini):
+    key, out = _std_key(mini)
+    n = len(mini[0])
+
+    def fn(vals):
+        env = evaluate(key, *_split(key[:n], vals))
         return [env[p] for p in out]
     return jax.jit(fn)
 
 
-def _vjp_program(seg, diff):
-    """fn(arrays, fs, is_, cts, accs) -> per differentiated array input (positions `diff` in
-    `arrays`), its running cotangent `accs[k]` plus this segment's contribution. Every
-    output gets a cotangent and every input an accumulator (zeros where there is none yet),
-    so one program serves all steps of a loop."""
-    mini, out = seg.mini, seg.out
+def _vjp_program(mini, diff):
+    """fn(vals, cts, accs) -> per differentiated input (positions `diff` in vals), its
+    running cotangent `accs[k]` plus this segment's contribution. Every output gets a
+    cotangent and every input an accumulator (zeros where there is none yet), so one
+    program serves all steps of a loop."""
+    key, out = _std_key(mini)
+    n = len(mini[0])
 
-    def fn(arrays, fs, is_, cts, accs):
+    def fn(vals, cts, accs):
         def f(*dv):
-            arrs = list(arrays)
-            for i, v in zip(diff, dv):
-                arrs[i] = v
-            env = evaluate(mini, arrs, fs, is_)
+            v = list(vals)
+            for i, x in zip(diff, dv):
+                v[i] = x
+            env = evaluate(key, *_split(key[:n], v))
             return [env[p] for p in out]
-        _, pull = jax.vjp(f, *[arrays[i] for i in diff])
+        _, pull = jax.vjp(f, *[vals[i] for i in diff])
         return [a + g for a, g in zip(accs, pull(list(cts)))]
     return jax.jit(fn)
 
 
-def _ext_args(seg, key, env):
-    arrays, fs, is_ = [], [], []
-    for r in seg.ext:
-        e = key[r]
-        if e == "f":
-            fs.append(env[r])
-        elif e == "i":
-            is_.append(env[r])
-        else:
-            arrays.append(env[r])
-    return arrays, fs, is_
-
-
-def _kind(seg):
-    return "segment" if len(seg.slots) > 1 else "op"
-
-
-def _run_forward(plan, key, env):
-    for seg in plan:
-        prog = SEGMENTS.get(("f", seg.key), lambda: _forward_program(seg), _kind(seg))
-        vals = prog(*_ext_args(seg, key, env))
-        _counters["calls"] += 1
-        _counters[_kind(seg) + "_calls"] += 1
-        for p, v in zip(seg.out, vals):
-            env[seg.slots[p - len(seg.ext)]] = v
+def _run_forward(plan, env):
+    get = SEGMENTS.get
+    for run in plan:
+        t = run.tmpl
+        prog = get(("f", t), lambda: _forward_program(t.mini), t.kind)
+        vals = run.vals = [env[r] for r in run.ext]
+        _counters[t.kind + "_calls"] += 1
+        for s, v in zip(run.outs, prog(vals)):
+            env[s] = v
+    _counters["calls"] += len(plan)
 
 
 def _unpacker(items):
     return jax.jit(lambda buf: [buf[o:o + n].reshape(shape) for o, n, shape in items])
+
+
+_SCALARS: collections.OrderedDict = collections.OrderedDict()
+
+
+def _scalar(v, kind):
+    """A Python scalar as a (cached) device array: float64 / int64, as whole programs get
+    them, and an argument a program call takes without converting it each time."""
+    k = (kind, v.hex()) if kind == "f" else (kind, v)
+    a = _SCALARS.get(k)
+    if a is None:
+        a = _SCALARS[k] = jnp.asarray(v, jnp.float64 if kind == "f" else jnp.int64)
+        if len(_SCALARS) > 1024:
+            _SCALARS.popitem(last=False)
+    return a
 
 
 def _inputs_env(key, arrays, fs, is_, bufs):
@@ -270,10 +400,10 @@ def _inputs_env(key, arrays, fs, is_, bufs):
             ai += 1
         elif c is str:
             if e == "f":
-                env[s] = fs[fi]
+                env[s] = _scalar(float(fs[fi]), "f")
                 fi += 1
             else:
-                env[s] = is_[ii]
+                env[s] = _scalar(int(is_[ii]), "i")
                 ii += 1
         elif e[0].__class__ is str:  # a packed input
             packed.setdefault(e[1], []).append((s, (e[2], e[3], SIGS[e[4]][2])))
@@ -282,16 +412,22 @@ def _inputs_env(key, arrays, fs, is_, bufs):
         prog = SEGMENTS.get(("unpack", layout), lambda: _unpacker(layout), "op")
         _counters["calls"] += 1
         _counters["op_calls"] += 1
-        with _x64(True):
-            for (s, _), v in zip(items, prog(bufs[b])):
-                env[s] = v
+        for (s, _), v in zip(items, prog(bufs[b])):
+            env[s] = v
     return env
 
 
-def _packer(pack):
-    order, places = pack
-
-    def fn(values):
+def _finisher(pack, olds):
+    """The end of a tiered backward, as one call: the old gradients added in, and the
+    results packed like the whole program's (so the next step sees the same structure)."""
+    def fn(grads, old, extra):
+        gs = list(grads)
+        for i, o in zip(olds, old):
+            gs[i] = o + gs[i]
+        values = gs + list(extra)
+        if pack is None:
+            return values
+        order, places = pack
         flat = [[] for _ in order]
         alone = []
         for x, (g, _, _) in zip(values, places):
@@ -304,10 +440,9 @@ def _packer(pack):
 def run_value(key, outs, arrays, fs, is_, bufs):
     """env with the values of `outs` (and of every segment's live-out)."""
     _counters["tiered_runs"] += 1
-    env = _inputs_env(key, arrays, fs, is_, bufs)
-    plan = _plan(key, set(outs))
     with _x64(True):
-        _run_forward(plan, key, env)
+        env = _inputs_env(key, arrays, fs, is_, bufs)
+        _run_forward(_plan(key, set(outs)), env)
     return env
 
 
@@ -318,21 +453,15 @@ def _ones(shape, dtype):
     k = (shape, dtype)
     v = _ONES.get(k)
     if v is None:
-        with _x64(True):
-            v = _ONES[k] = jnp.ones(shape, dtype)
+        v = _ONES[k] = jnp.ones(shape, dtype)
     return v
-
-
-def _zeros_like(v):
-    return _zeros(v.shape, v.dtype)
 
 
 def _zeros(shape, dtype):
     k = ("0", shape, dtype)
     v = _ONES.get(k)
     if v is None:
-        with _x64(True):
-            v = _ONES[k] = jnp.zeros(shape, dtype)
+        v = _ONES[k] = jnp.zeros(shape, dtype)
     return v
 
 
@@ -346,85 +475,94 @@ def run_vjp(key, arrays, fs, is_, bufs, roots, cots, targets, perturbed, olds=()
     targets, values of `extra`), or with a `pack` layout (root values, buffers, the large
     items alone) like the whole program, so the next step sees the same structure either way."""
     _counters["tiered_runs"] += 1
+    with _x64(True):
+        return _run_vjp(key, arrays, fs, is_, bufs, roots, cots, targets, perturbed, olds,
+                        extra, ct_in, pack)
+
+
+def _run_vjp(key, arrays, fs, is_, bufs, roots, cots, targets, perturbed, olds, extra, ct_in,
+             pack):
     env = _inputs_env(key, arrays, fs, is_, bufs)
-    keep = set(roots) | {c for c in cots if c >= 0} | {o for o in olds if o >= 0} \
-        | set(extra) | set(targets)
-    op_targets = [t for t in targets if _is_op(key[t])]
-    plan = _plan(key, keep, op_targets)
+    keep = set(roots)
+    keep.update(c for c in cots if c >= 0)
+    keep.update(o for o in olds if o >= 0)
+    keep.update(extra)
+    keep.update(targets)
+    op_targets = [t for t in targets if key[t].__class__ is tuple
+                  and key[t][0].__class__ is int]
     # which slots lead to a target (only those need cotangents)
     tset = set(targets)
     reach = [False] * len(key)
+    for t in targets:
+        reach[t] = True
     for s, e in enumerate(key):
-        if s in tset:
-            reach[s] = True
-        elif _is_op(e) and _differentiable(SIGS[e[0]][3]):
-            reach[s] = any(reach[r] for r in e[1:])
+        if e.__class__ is tuple and e[0].__class__ is int and not reach[s] \
+                and _flows(e[0]):
+            for r in e[1:]:
+                if reach[r]:
+                    reach[s] = True
+                    break
+    plan = _plan(key, keep, op_targets, reach)
     substituted = {t for t, p in zip(targets, perturbed) if not p}
-    with _x64(True):
-        _run_forward(plan, key, env)
-        ct = {}
-        for r, c in zip(roots, cots):
-            o = env[r]
-            v = _ones(o.shape, o.dtype) if c == -1 else (env[c] if c >= 0 else ct_in[-2 - c])
-            if v.shape != o.shape or v.dtype != o.dtype:
-                v = _CAST(v, o)
-            ct[r] = v if r not in ct else _ADD(ct[r], v)
-        final = {}
-        for seg in reversed(plan):
-            for s in seg.slots:
-                if s in tset:
-                    final[s] = ct.get(s)
-                    if s in substituted:
-                        ct.pop(s, None)
-            _backward_segment(seg, key, env, ct, reach)
-        grads = []
-        for i, t in enumerate(targets):
-            g = final[t] if t in final else ct.get(t)
-            if g is None:
-                _, _, shape, dtype, _ = SIGS[_sig(key[t])]
-                g = _zeros(shape, dtype.np)
-            if olds and olds[i] >= 0:
-                g = _ADD(env[olds[i]], g)
-                _counters["calls"] += 1
-            grads.append(g)
-        outs = [env[r] for r in roots]
-        if pack is not None:
-            hkey = ("pack", tuple(pack[0]), tuple(pack[1]))
-            prog = SEGMENTS.get(hkey, lambda: _packer(pack), "op")
-            _counters["calls"] += 1
-            _counters["op_calls"] += 1
-            return (outs,) + tuple(prog(grads + [env[s] for s in extra]))
-    return outs, grads, [env[s] for s in extra]
-
-
-def _differentiable(dtype):
-    return dtype.is_floating_point or dtype.is_complex
-
-
-def _backward_segment(seg, key, env, ct, reach):
-    n = len(seg.ext)
-    outs = [seg.slots[p - n] for p in seg.out]
-    if not any(o in ct for o in outs):
-        return
-    arrays, fs, is_ = _ext_args(seg, key, env)
-    diff, owners = [], []
-    a = 0
-    for r in seg.ext:
-        if key[r].__class__ is str:
+    _run_forward(plan, env)
+    ct = {}
+    for r, c in zip(roots, cots):
+        o = env[r]
+        v = _ones(o.shape, o.dtype) if c == -1 else (env[c] if c >= 0 else ct_in[-2 - c])
+        if v.shape != o.shape or v.dtype != o.dtype:
+            v = _CAST(v, o)
+        ct[r] = v if r not in ct else _ADD(ct[r], v)
+    final = {}
+    get = SEGMENTS.get
+    calls = 0
+    for run in reversed(plan):
+        outs = run.outs
+        for s in outs:
+            if s in tset:
+                final[s] = ct.get(s)
+                if s in substituted:
+                    ct.pop(s, None)
+        diff = run.diff
+        if not diff:
             continue
-        if reach[r]:
-            diff.append(a)
-            owners.append(r)
-        a += 1
-    if not diff:
-        return
-    kind = _kind(seg)
-    diff = tuple(diff)
-    prog = SEGMENTS.get(("v", seg.key, diff), lambda: _vjp_program(seg, diff), kind)
-    cts = [ct.pop(o) if o in ct else _zeros_like(env[o]) for o in outs]
-    accs = [ct[r] if r in ct else _zeros_like(env[r]) for r in owners]
-    gs = prog(arrays, fs, is_, cts, accs)
+        for o in outs:
+            if o in ct:
+                break
+        else:
+            continue
+        t = run.tmpl
+        prog = get(("v", t, diff), lambda: _vjp_program(t.mini, diff), t.kind)
+        cts = []
+        for o in outs:
+            g = ct.pop(o, None)
+            cts.append(t.zero(env[o]) if g is None else g)
+        owners = run.owners
+        accs = []
+        for r in owners:
+            g = ct.get(r)
+            accs.append(t.zero(env[r]) if g is None else g)
+        for r, g in zip(owners, prog(run.vals, cts, accs)):
+            ct[r] = g
+        _counters[t.kind + "_calls"] += 1
+        calls += 1
+    _counters["calls"] += calls
+    grads = []
+    for t in targets:
+        g = final[t] if t in final else ct.get(t)
+        if g is None:
+            _, _, shape, dtype, _ = SIGS[_sig(key[t])]
+            g = _zeros(shape, dtype.np)
+        grads.append(g)
+    outs = [env[r] for r in roots]
+    with_old = tuple([i for i, o in enumerate(olds) if o >= 0]) if olds else ()
+    if pack is None and not with_old:
+        return outs, grads, [env[s] for s in extra]
+    hkey = ("finish", tuple(pack[0]) if pack else None, tuple(pack[1]) if pack else None,
+            with_old)
+    prog = SEGMENTS.get(hkey, lambda: _finisher(pack, with_old), "op")
     _counters["calls"] += 1
-    _counters[kind + "_calls"] += 1
-    for r, g in zip(owners, gs):
-        ct[r] = g
+    _counters["op_calls"] += 1
+    res = prog(grads, [env[olds[i]] for i in with_old], [env[s] for s in extra])
+    if pack is not None:
+        return (outs,) + tuple(res)
+    return outs, res[:len(targets)], res[len(targets):]

@@ -310,3 +310,21 @@ def test_write_through_a_view_under_no_grad_keeps_the_graph():
     assert y.tolist() == [5.0, 5.0, 6.0] and type(y.grad_fn).__name__ == "MulBackward0"
     y.sum().backward()
     assert x.grad.tolist() == [2.0, 2.0, 2.0]
+
+
+@pytest.mark.parametrize("steps", [1, 4])   # tiered first, then compiled whole
+def test_results_made_without_grad_are_constants_for_autograd(steps):
+    """An op recorded under no_grad (or a non-differentiable one) on inputs that require grad
+    is a constant: backward does not differentiate through it, in any tier."""
+    w = torch.tensor([1.0, 2.0], requires_grad=True)
+    for _ in range(steps):
+        with torch.no_grad():
+            a = w * 2
+        mask = (w > 1.5).float()
+        (a * w * 3 + mask * w).sum().backward()
+        np.testing.assert_allclose(w.grad.numpy(), [6.0, 13.0])   # a * 3 + mask
+        w.grad = None
+    with torch.no_grad():
+        a = w * 2
+    (a + w).sum().backward()
+    np.testing.assert_allclose(w.grad.numpy(), [1.0, 1.0])

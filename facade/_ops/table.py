@@ -28,6 +28,7 @@ class OpDef:
     vjp_name: str = "MulBackward0"  # grad_fn of a gradient computed with create_graph
     view: bool = False             # the result aliases its (first) input
     transparent: bool = False      # internal plumbing, hidden from next_functions
+    nograd: bool = False           # the stop-gradient twin of an op (see _dispatch.stopped)
     test: dict = field(default_factory=dict)  # hints for the op-table tests
 
     def __repr__(self):

@@ -7,6 +7,7 @@ backward at those tensors, as PyTorch's engine would run them there.
 """
 from __future__ import annotations
 
+import collections
 import warnings
 
 import jax
@@ -124,61 +125,39 @@ def _targets(w, roots, inputs, allow_unused):
 
 def _backward_now(roots, grads, inputs, accumulate, retain_graph, allow_unused):
     w = Walk("grad")
-    root_slots = tuple(w.add(r) for r in roots)
-    cot_slots = tuple(-1 if g is None else w.add(g._base_sync()) for g in grads)
-    slots, pert, owners, unused = _targets(w, root_slots, inputs, allow_unused)
-    hooked = [s for s in dict.fromkeys(w.hooked) if _has_hooks(w.nodes[s].meta)] \
-        if w.hooked else ()
-    lazy = tuple(s for s in dict.fromkeys(w.leaves) if w.nodes[s].value is None)
+    root_slots = tuple([w.add(r) for r in roots])
+    cot_slots = tuple([-1 if g is None else w.add(g._base_sync()) for g in grads])
     if STATE.anomaly and STATE.anomaly_nan:
         from .anomaly_mode import check_nan
         check_nan(w, root_slots, cot_slots)
+    hooked = [s for s in dict.fromkeys(w.hooked) if _has_hooks(w.nodes[s].meta)] \
+        if w.hooked else ()
+    if inputs is None and accumulate and not hooked:
+        _backward_step(w, roots, root_slots, cot_slots, retain_graph)
+        return None
+    slots, pert, owners, unused = _targets(w, root_slots, inputs, allow_unused)
+    lazy = tuple(s for s in dict.fromkeys(w.leaves) if w.nodes[s].value is None)
 
     if hooked and inputs is None:
         outs, gvals, extra = _staged(w, root_slots, cot_slots, slots, hooked, lazy)
         olds_used = [False] * len(slots)
-    else:
-        olds = []
-        if accumulate and inputs is None:
-            for s in slots:
-                meta = w.nodes[s].meta
-                g = meta.grad
-                ok = g is not None and not meta.hooks and not g.requires_grad
-                olds.append(w.add(g._base_sync()) if ok else -1)
-        olds = tuple(olds)
-        # state written lazily outside autograd (the zeroed grads folded in above aside)
-        old_nodes = [w.nodes[o] for o in olds if o >= 0]
-        states = tuple(w.add(n) for n in _compile.pending_states(old_nodes + list(roots))) \
+    else:   # autograd.grad / backward(inputs=...): gradients of the given tensors
+        states = tuple(w.add(n) for n in _compile.pending_states(list(roots))) \
             if _compile.outside_traces() else ()
         lazy = tuple(dict.fromkeys(lazy + states))
-        packed = inputs is None and len(slots) + len(lazy) > PACK_MIN
-        key = ("grad", tuple(w.key), root_slots, cot_slots, tuple(slots), tuple(pert), olds,
-               lazy, packed)
+        key = ("grad", tuple(w.key), root_slots, cot_slots, tuple(slots), tuple(pert), lazy)
 
         def make():
-            # many small results (a model's gradients and updated parameters) come back
-            # packed into one buffer per dtype: one result instead of hundreds, and one
-            # argument next step
-            avals = [(w.nodes[s].shape, w.nodes[s].dtype) for s in slots + list(lazy)]
-            pack = pack_layout(avals) if packed else None
-            return jax.jit(vjp_program(key[1], root_slots, cot_slots, slots, pert, olds, lazy,
-                                       pack)), pack, avals
+            return jax.jit(vjp_program(key[1], root_slots, cot_slots, slots, pert, (), lazy))
 
         if not _tiers.whole_due(key, make, lambda: (w.arrays, *w.scalar_args(), w.bufs)):
-            avals = [(w.nodes[s].shape, w.nodes[s].dtype) for s in slots + list(lazy)]
-            pack = pack_layout(avals) if packed else None
-            res = _tiers.run_vjp(key[1], w.arrays, w.fs, w.is_, w.bufs, root_slots,
-                                 cot_slots, slots, pert, olds, lazy, pack=pack)
+            outs, gvals, extra = _tiers.run_vjp(key[1], w.arrays, w.fs, w.is_, w.bufs,
+                                                root_slots, cot_slots, slots, pert, (), lazy)
         else:
             _compile._counters["whole_runs"] += 1
-            prog, pack, avals = PROGRAMS.get(key, make)
-            res = call(prog, w.arrays, *w.scalar_args(), w.bufs)
-        if pack is None:
-            outs, gvals, extra = res
-        else:
-            outs, vals = res[0], _compile.unpack(res[1], res[2], pack, avals)
-            gvals, extra = vals[:len(slots)], vals[len(slots):]
-        olds_used = [o >= 0 for o in olds] if olds else [False] * len(slots)
+            outs, gvals, extra = call(PROGRAMS.get(key, make), w.arrays, *w.scalar_args(),
+                                      w.bufs)
+        olds_used = [False] * len(slots)
 
     for r, v in zip(roots, outs):
         if r.value is None:
@@ -207,6 +186,101 @@ def _backward_now(roots, grads, inputs, accumulate, retain_graph, allow_unused):
             _accumulate(t._meta, t.dtype, g, False)
     return None
 
+
+
+# The targets and lazy leaves of a walk: a function of its key (leaves that require grad have
+# their own input sig), cached so a recurring step does not derive them again.
+_TARGETS: collections.OrderedDict = collections.OrderedDict()
+
+
+class _StepPlan:
+    """What a compiled backward step returns and where it goes, derived once per key."""
+
+    __slots__ = ("slots", "lazy", "olds", "pack", "avals", "sigs", "ops")
+
+    def __init__(self, w, slots, olds, lazy, packed):
+        self.slots, self.olds, self.lazy = slots, olds, lazy
+        self.avals = [(w.nodes[s].shape, w.nodes[s].dtype) for s in slots + lazy]
+        self.pack = pack_layout(self.avals) if packed else None
+        self.sigs = [_compile.input_sig(shape, dt) for shape, dt in self.avals]
+        # the op entries: the only nodes a backward may free
+        self.ops = tuple([s for s, e in enumerate(w.key) if e.__class__ is tuple
+                          and e[0].__class__ is int])
+
+
+def _backward_step(w, roots, root_slots, cot_slots, retain_graph):
+    """loss.backward() in a training step: one program (or the tiers, for a new structure)
+    computes the pending updates, the forward, the vjp and the accumulated `.grad`."""
+    nodes = w.nodes
+    k0 = (tuple(w.key), root_slots, cot_slots)
+    pre = _TARGETS.get(k0)
+    if pre is None:
+        pre = _TARGETS[k0] = (tuple(w.grad_leaves(root_slots)),
+                              tuple([s for s in dict.fromkeys(w.leaves)
+                                     if nodes[s].value is None]))
+        if len(_TARGETS) > 4096:
+            _TARGETS.popitem(last=False)
+    slots, lazy = pre
+    olds = []
+    for s in slots:   # the old gradient, added inside the program (grad.zero_() fuses in)
+        meta = nodes[s].meta
+        g = meta.grad
+        olds.append(w.add(g._base_sync()) if g is not None and not meta.hooks
+                    and not g.requires_grad else -1)
+    olds = tuple(olds)
+    if _compile.STATES and _compile.outside_traces():
+        # state written lazily outside autograd: computed by this program too
+        old_nodes = [nodes[o] for o in olds if o >= 0]
+        states = tuple([w.add(n) for n in _compile.pending_states(old_nodes + list(roots))])
+        if states:
+            lazy = tuple(dict.fromkeys(lazy + states))
+    packed = len(slots) + len(lazy) > PACK_MIN
+    key = ("step", tuple(w.key), root_slots, cot_slots, olds, lazy)
+    entry = PROGRAMS.lookup(key)
+    if entry is None:
+        plan = _StepPlan(w, slots, olds, lazy, packed)
+
+        def make():
+            return jax.jit(vjp_program(key[1], root_slots, cot_slots, slots,
+                                       (False,) * len(slots), olds, lazy, plan.pack)), plan
+
+        if not _tiers.whole_due(key, make, lambda: (w.arrays, *w.scalar_args(), w.bufs)):
+            res = _tiers.run_vjp(key[1], w.arrays, w.fs, w.is_, w.bufs, root_slots,
+                                 cot_slots, slots, (False,) * len(slots), olds, lazy,
+                                 pack=plan.pack)
+        else:
+            entry = PROGRAMS.get(key, make)
+    if entry is not None:
+        _compile._counters["whole_runs"] += 1
+        prog, plan = entry
+        res = call(prog, w.arrays, *w.scalar_args(), w.bufs)
+    outs = res[0]
+    if plan.pack is None:
+        vals = res[1] + res[2]
+    else:
+        vals = _compile.unpack(res[1], res[2], plan.pack, plan.avals)
+    for r, v in zip(roots, outs):
+        if r.value is None:
+            r.value = v
+    n_t = len(slots)
+    sigs = plan.sigs
+    for i, s in enumerate(slots):
+        n = nodes[s]
+        meta = n.meta
+        g = const_node(vals[i], n.dtype, sigs[i])
+        if olds[i] >= 0:   # the program added the old gradient: write it in place
+            old = meta.grad
+            old._node = g
+            old._version += 1
+        else:
+            _accumulate(meta, n.dtype, Tensor._wrap(g), False)
+    for j, s in enumerate(lazy):
+        _compile.set_value(nodes[s], vals[n_t + j])
+    if not retain_graph:
+        for s in plan.ops:
+            n = nodes[s]
+            if n.requires_grad and n.op is not C.LEAF:
+                n.freed = True
 
 def _has_hooks(meta):
     return meta is not None and (meta.hooks or meta.retains_grad)
