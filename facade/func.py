@@ -149,39 +149,11 @@ def evaluate_tensors(tensors):
         return _evaluate_closure(tensors, _T.closure[-1])
     w = Walk("value")
     outs = tuple(w.add(t._base_sync()) for t in tensors)
-    k, outs = _no_grad_stops(w, w.key, outs)
-    key = ("value", k, outs)
+    key = ("value", tuple(w.key), outs)
     prog = PROGRAMS.get(key, lambda: _value_program(key[1], outs))
     # host scalars, not Walk.scalar_args(): its cache of device arrays must not receive
     # values created inside a JAX trace
     return call(prog, w.arrays, np.array(w.fs, np.float64), np.array(w.is_, np.int64), w.bufs)
-
-
-def _no_grad_stops(w, key, outs):
-    """(key, outs) with a stop_gradient after every op whose node does not require grad but
-    reads one that does: inside a JAX transform, a value the function computed under
-    no_grad from what the transform differentiates (its inputs are leaves that require
-    grad) must carry no derivative, as in PyTorch; JAX would differentiate through it."""
-    from ._ops.core import DETACH
-    stops = set()
-    for s, e in enumerate(key):
-        if e.__class__ is tuple and e[0].__class__ is int:
-            n = w.nodes[s]
-            if n is not None and not n.requires_grad and n.op is not DETACH and any(
-                    x.__class__ is Node and x.requires_grad for x in n.inputs):
-                stops.add(s)
-    if not stops:
-        return tuple(key), outs
-    new, remap = [], {}
-    for s, e in enumerate(key):
-        if e.__class__ is tuple and e[0].__class__ is int:
-            e = (e[0],) + tuple(remap[r] for r in e[1:])
-        new.append(e)
-        if s in stops:
-            n = w.nodes[s]
-            new.append((intern_sig(DETACH, (), n.shape, n.dtype, None), len(new) - 1))
-        remap[s] = len(new) - 1
-    return tuple(new), tuple(remap[o] for o in outs)
 
 
 def _value_program(k, outs):
@@ -251,7 +223,7 @@ def _evaluate_closure(tensors, fr):
                 fr.nodes.append(n)
                 fr.values.append(v)
         arrays.append(v)
-    key, outs = _no_grad_stops(w, key, outs)
+    key = tuple(key)
     scalars = [np.array(w.fs, np.float64), np.array(w.is_, np.int64)]
     if replay:
         if fr.calls >= len(fr.keys) or fr.keys[fr.calls] != key:
@@ -274,8 +246,8 @@ def _evaluate_closure(tensors, fr):
 
 def _input(a, grad=False):
     """A tensor over one of a transform's own array inputs; with grad, a leaf that requires
-    grad (as PyTorch wraps what grad/vjp/jvp/jacrev/jacfwd differentiate), so what the
-    function computes under no_grad is told apart (see _no_grad_stops)."""
+    grad (as PyTorch wraps what grad/vjp/jacrev differentiate), so what the function
+    computes from it under no_grad is recorded as a constant (stop-gradient) op."""
     t = tensor_of(a)
     if grad and (t.dtype.is_floating_point or t.dtype.is_complex):
         t.requires_grad_(True)
