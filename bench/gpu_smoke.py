@@ -4,9 +4,11 @@
 
 Runs, written as device-agnostic PyTorch code (`device = "cuda" if ... else "cpu"`,
 `.to(device)`, `device=`):
-  - the autograd tutorial's step (bench/workloads.py numbers), on `device`;
-  - the 784-256-256-10 MLP (batch 64) with raw tensors and manual SGD, and with
-    nn.Sequential + optim.SGD, and (on an accelerator, or with --large) the large MLP
+  - the autograd tutorial as written (facade/tutorial.py, on JAX's default device), and its
+    training step (bench/workloads.py numbers) on `device`;
+  - the 784-256-256-10 MLP (batch 64) with raw tensors and manual SGD, with
+    nn.Sequential + optim.SGD (Module.to(device)), the same step under facade.jit (one
+    program, donated state), and (on an accelerator, or with --large) the large MLP
     (4 x 4096, batch 512);
   - where JAX sees several devices, the large MLP data-parallel over all of them
     (facade.distributed: batch sharded, parameters replicated).
@@ -72,7 +74,7 @@ def mlp_raw(device, d, shard=False):
     return step, params[0]
 
 
-def mlp_nn(device):
+def mlp_nn(device, jitted=False):
     d = W.init_mlp()
     layers = []
     for w, b in zip(d["params"][0::2], d["params"][1::2]):
@@ -81,18 +83,37 @@ def mlp_nn(device):
             lin.weight.copy_(torch.tensor(w.T.copy()))
             lin.bias.copy_(torch.tensor(b))
         layers += [lin, torch.nn.ReLU()]
-    model = torch.nn.Sequential(*layers[:-1])
-    model._apply(lambda t: t.to(device))   # Module.to(device), once nn.Module moves devices
+    model = torch.nn.Sequential(*layers[:-1]).to(device)
     opt = torch.optim.SGD(model.parameters(), lr=W.LR)
     x, y = torch.tensor(d["x"]).to(device), torch.tensor(d["y"]).to(device)
 
-    def step():
+    def train_step():
         loss = torch.nn.functional.cross_entropy(model(x), y)
         loss.backward()
         opt.step()
         opt.zero_grad()
-        return loss.item()
+        return loss
+    if jitted:   # the whole step as one program, state written back (donated buffers)
+        train_step = torch.jit(train_step, donate=True)
+
+    def step():
+        return train_step().item()
     return step, model[0].weight
+
+
+def tutorial_script(device):
+    """facade.tutorial (the autograd tutorial as written, on JAX's default device) once per
+    step, its printing silenced."""
+    import contextlib
+    import io
+
+    from facade import tutorial as T
+
+    def step():
+        with contextlib.redirect_stdout(io.StringIO()):
+            T.main()
+        return 0.0
+    return step, torch.ones(1)
 
 
 def timed(name, build, steps):
@@ -128,9 +149,11 @@ def main():
     if torch.cuda.is_available():
         print(f"cuda: {torch.cuda.device_count()} x {torch.cuda.get_device_name()}")
     torch.config.background_compile = False   # first-step times include the compiles
-    timed("tutorial", lambda: tutorial(device), a.steps)
+    timed("tutorial script", lambda: tutorial_script(device), max(a.steps // 10, 3))
+    timed("tutorial step", lambda: tutorial(device), a.steps)
     timed("mlp (raw, SGD)", lambda: mlp_raw(device, W.init_mlp()), a.steps)
     timed("mlp (nn + optim.SGD)", lambda: mlp_nn(device), a.steps)
+    timed("mlp (facade.jit step)", lambda: mlp_nn(device, jitted=True), a.steps)
     if acc is None and not a.large:
         return
     big = timed("mlp_large", lambda: mlp_raw(device, W.init_mlp_large()), max(a.steps // 5, 5))

@@ -16,20 +16,26 @@ from ._format import set_printoptions
 from ._ops.table import FUNCTIONS as _FUNCTIONS
 from ._tensor import LEGACY_TYPES as _LEGACY_TYPES
 from ._tensor import Size, Tensor, _install_methods, device, tensor
-from ._device import get_default_device
+from ._device import get_default_device, set_default_device
+from ._device import install as _device_install
 from ._factory import (Generator, arange, as_tensor, default_generator, empty, empty_like, eye,
                        from_numpy, full, full_like, initial_seed, linspace, manual_seed, ones,
                        ones_like, rand, rand_like, randint, randint_like, randn, randn_like,
                        randperm, seed, zeros, zeros_like)
 from . import accelerator, autograd, config, cuda, debug, distributed, linalg, nn
 from . import func, optim, utils, viz
-from ._jit import JitValueError, jit
+from . import amp, backends, mps, xpu
+from .amp import autocast, is_autocast_enabled
+from ._jit import JitValueError, compile, jit  # noqa: A004  (torch.compile)
+from . import compiler
+from .func import vmap
 from .serialization import load, save
 from .autograd import (enable_grad, inference_mode, is_anomaly_check_nan_enabled,
                        is_anomaly_enabled, set_detect_anomaly, is_grad_enabled, is_inference_mode_enabled,
                        no_grad, set_grad_enabled)
 
 _install_methods()
+_device_install(Tensor)
 
 
 def from_jax(array):
@@ -85,3 +91,33 @@ def broadcast_shapes(*shapes):
 import builtins as _builtins  # noqa: E402
 
 builtins_int = _builtins.int
+
+
+# ------------------------------------------------------------------ global switches
+_MATMUL_PRECISION = ["highest"]
+_DETERMINISTIC = [False, False]
+
+
+def set_float32_matmul_precision(precision):
+    """torch.set_float32_matmul_precision ("highest", "high", "medium"): kept and read back
+    (XLA on a CPU computes float32 matmuls in float32 whatever it says)."""
+    if precision not in ("highest", "high", "medium"):
+        raise RuntimeError(f"Invalid precision {precision}")
+    _MATMUL_PRECISION[0] = precision
+
+
+def get_float32_matmul_precision():
+    return _MATMUL_PRECISION[0]
+
+
+def use_deterministic_algorithms(mode, *, warn_only=False):
+    """Kept and read back: XLA's programs are deterministic on a CPU."""
+    _DETERMINISTIC[:] = [_builtins.bool(mode), _builtins.bool(warn_only)]
+
+
+def are_deterministic_algorithms_enabled():
+    return _DETERMINISTIC[0]
+
+
+def is_deterministic_algorithms_warn_only_enabled():
+    return _DETERMINISTIC[1]

@@ -122,6 +122,16 @@ class device:
     def __reduce__(self):
         return (device, (self.type, self.index))
 
+    # `with facade.device("cuda"):` makes it the default device of factories, as in PyTorch
+    def __enter__(self):
+        _DEFAULT_STACK.append(_DEFAULT_DEVICE[0])
+        set_default_device(self)
+        return self
+
+    def __exit__(self, *exc):
+        _DEFAULT_DEVICE[0] = _DEFAULT_STACK.pop()
+        return False
+
 
 # ------------------------------------------------------------------ JAX's devices
 def _platform_devices(t):
@@ -185,6 +195,8 @@ def jax_device(dev) -> "jax.Device":
             raise AssertionError(NO_CUDA)
         if t == "mps":
             raise RuntimeError("PyTorch is not linked with support for mps devices")
+        if t == "xpu":
+            raise AssertionError("Torch not compiled with XPU enabled")
         if t == "tpu":
             raise RuntimeError("facade: JAX found no TPU (jax.devices('tpu') is empty)")
         raise RuntimeError(f"facade: device type '{t}' is not supported; tensors live on JAX "
@@ -216,6 +228,8 @@ def placement(dev):
         return _RESOLVED[dev]
     except (KeyError, TypeError):
         pass
+    if as_device(dev).type == "meta":
+        return META
     d = jax_device(dev)
     p = None if d == default_jax_device() else d
     if isinstance(dev, (str, device)) and not (as_device(dev).type == "cuda"
@@ -226,6 +240,8 @@ def placement(dev):
 
 def torch_device(p) -> device:
     """The facade device of a placement."""
+    if p is META:
+        return _META_DEVICE
     if p is None:
         p = default_jax_device()
     elif p.__class__ is _Mesh:
@@ -237,6 +253,41 @@ def torch_device(p) -> device:
         i = ds.index(p) if p in ds else p.id
         r = _NAMES[p] = device(t, None if t == "cpu" and i == 0 else i)
     return r
+
+
+# ------------------------------------------------------------------ the meta device
+class _Meta:
+    """The placement of tensors on PyTorch's "meta" device: shapes and dtypes without data
+    (facade records them lazily, as zeros nothing reads: copying one to a real device
+    raises PyTorch's error). Used to build a model's skeleton, e.g. for
+    facade.func.functional_call over stacked parameters."""
+
+    __slots__ = ()
+
+    def __repr__(self):
+        return "<meta>"
+
+
+META = _Meta()
+_META_DEVICE = device("meta")
+NO_META_DATA = "Cannot copy out of meta tensor; no data!"
+
+
+# ------------------------------------------------------------------ default device
+_DEFAULT_DEVICE = [None]   # set_default_device / `with facade.device(...)`: a facade device
+_DEFAULT_STACK: list = []
+
+
+def set_default_device(dev) -> None:
+    """torch.set_default_device: where factories put tensors made without `device=` (None:
+    JAX's default device)."""
+    _DEFAULT_DEVICE[0] = None if dev is None else as_device(dev)
+
+
+def default_placement():
+    """The placement of a factory's result when no device is given."""
+    d = _DEFAULT_DEVICE[0]
+    return None if d is None else placement(d)
 
 
 # ------------------------------------------------------------------ meshes
@@ -253,6 +304,7 @@ class _Mesh:
 
 
 _MESHES: dict = {}
+NOT_A_DEVICE = (_Mesh, _Meta)   # placements that are not one jax Device
 
 
 def mesh_placement(mesh):
@@ -308,6 +360,9 @@ def _mixed(inputs):
     """PyTorch's message (TensorIterator): the common device is the first non-CPU one."""
     nodes = [x for x in inputs if x.__class__ is Node]
     devs = [torch_device(x.dev) for x in nodes]
+    if any(x.dev is META for x in nodes):   # PyTorch's meta kernels word it so
+        other = next(d for x, d in zip(nodes, devs) if x.dev is not META)
+        return f"Tensor on device {other} is not on the expected device meta!"
     common = next((i for i, d in enumerate(devs) if d.type != "cpu"), 0)
     for x, d in zip(nodes, devs):
         if x.dev is not nodes[common].dev and not (x.dev is None and x.shape == ()):
@@ -332,6 +387,18 @@ def move(t, p, sharding=None):
     n = t._base_sync()
     if n.dev is p and sharding is None:
         return t
+    if n.dev is META:
+        raise NotImplementedError(NO_META_DATA)
+    if p is META:
+        from ._factory import zeros
+        saved, _DEFAULT_DEVICE[0] = _DEFAULT_DEVICE[0], None
+        try:
+            with _no_grad():
+                out = zeros(n.shape, dtype=n.dtype)   # lazy: nothing is allocated
+        finally:
+            _DEFAULT_DEVICE[0] = saved
+        out._node.dev = META
+        return out
     if n.requires_grad and STATE.enabled:
         raise NotImplementedError(CROSS_DEVICE_GRAD)
     v = realize(n)
@@ -359,16 +426,29 @@ def to_device(t, dev):
 
 def place(t, dev=None, like=None):
     """A factory's result `t` (on the default device) moved to `dev`, or when `dev` is None
-    to where tensor `like` is (the `*_like` rule) unless that is a mesh."""
+    to where tensor `like` is (the `*_like` rule) unless that is a mesh, else to the
+    default device set by set_default_device."""
     if dev is not None:
         p = placement(dev)
     elif like is not None:
         p = like._base_sync().dev
         if p.__class__ is _Mesh:
             return t
+    elif _DEFAULT_DEVICE[0] is not None:
+        p = default_placement()
     else:
         return t
     return t if p is None else move(t, p)
+
+
+class _no_grad:
+    def __enter__(self):
+        from ._dispatch import STATE
+        self.prev, STATE.enabled = STATE.enabled, False
+
+    def __exit__(self, *exc):
+        from ._dispatch import STATE
+        STATE.enabled = self.prev
 
 
 # ------------------------------------------------------------------ Tensor.to's arguments
@@ -436,5 +516,32 @@ def parse_to(args, kwargs):
 
 def get_default_device() -> device:
     """torch.get_default_device: where tensors made without `device=` live (JAX's default
-    device: the first GPU/TPU when JAX sees one)."""
+    device, the first GPU/TPU when JAX sees one, unless set_default_device chose another)."""
+    d = _DEFAULT_DEVICE[0]
+    if d is not None:
+        return torch_device(placement(d)) if d.type != "meta" else d
     return torch_device(None)
+
+
+# ------------------------------------------------------------------ Tensor's device methods
+def _is_meta(self):
+    return self._base_sync().dev is META
+
+
+def _pin_memory(self, device=None):
+    """PyTorch pins host memory for faster copies to a GPU; JAX manages its transfers, so a
+    tensor is returned as it is (where an accelerator exists, as PyTorch requires one)."""
+    if _accelerator_type() is None:
+        raise RuntimeError("Cannot access accelerator device when none is available.")
+    return self
+
+
+def _is_pinned(self, device=None):
+    return False
+
+
+def install(tensor_class):
+    """Tensor methods about devices that live here (called once by facade/__init__)."""
+    tensor_class.is_meta = property(_is_meta)
+    tensor_class.pin_memory = _pin_memory
+    tensor_class.is_pinned = _is_pinned

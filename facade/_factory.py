@@ -191,11 +191,24 @@ class Generator:
     def set_state(self, state):
         self._seed, self._counter = (int(v) for v in state.tolist())
 
-    def _next(self):
+    def _next(self, batched=True):
         c = self._counter
         self._counter += 1
         # two 32-bit halves keep the seed exact inside the program
-        return (self._seed & 0x7FFFFFFF, (self._seed >> 31) & 0x7FFFFFFF, c)
+        lo, hi = self._seed & 0x7FFFFFFF, (self._seed >> 31) & 0x7FFFFFFF
+        if RANDOM_HOOK is not None:   # inside facade.func.vmap: its randomness mode
+            return RANDOM_HOOK(lo, hi, c, batched)
+        return (lo, hi, c)
+
+
+# set by facade.func while vmap traces: raises for randomness="error", and for "different"
+# returns the counter as a tensor that also holds the batch element's index
+RANDOM_HOOK = None
+
+
+def _ins(draw):
+    """A draw's (lo, hi, counter) as record() inputs (the counter may be a tensor)."""
+    return tuple(x._node if isinstance(x, Tensor) else x for x in draw)
 
 
 default_generator = Generator()
@@ -216,6 +229,10 @@ def initial_seed():
 
 def _key(lo, hi, counter):
     k = jax.random.fold_in(jax.random.PRNGKey(lo.astype(jnp.uint32)), hi.astype(jnp.uint32))
+    if counter.ndim:   # (counter, batch indices...): a draw per element of a vmap
+        for i in range(counter.shape[0]):
+            k = jax.random.fold_in(k, counter[i].astype(jnp.uint32))
+        return k
     return jax.random.fold_in(k, counter.astype(jnp.uint32))
 
 
@@ -247,7 +264,8 @@ def _draw(dist, size, generator, dtype, requires_grad, device=None):
         raise RuntimeError(f'"{"check_uniform_bounds" if dist == "uniform" else "normal_kernel_cpu"}'
                            f'" not implemented for \'{dt.name}\'')
     g = generator or default_generator
-    node = record(RAND, g._next(), (("shape", _size(size)), ("dtype", dt), ("dist", dist)))
+    node = record(RAND, _ins(g._next()), (("shape", _size(size)), ("dtype", dt),
+                                          ("dist", dist)))
     return _finish(node, requires_grad, device)
 
 
@@ -280,7 +298,7 @@ def randint(low=0, high=None, size=None, *, generator=None, dtype=None, device=N
                            f">= to={high}")
     dt = D.as_dtype(dtype) if dtype is not None else D.int64
     g = generator or default_generator
-    node = record(RANDINT, g._next(), (("low", int(low)), ("high", int(high)),
+    node = record(RANDINT, _ins(g._next()), (("low", int(low)), ("high", int(high)),
                                        ("shape", _size((tuple(size),))), ("dtype", dt)))
     return _finish(node, requires_grad, device)
 
@@ -295,7 +313,7 @@ def randint_like(input, low=0, high=None, *, dtype=None, device=None, requires_g
 
 def randperm(n, *, generator=None, dtype=None, device=None, requires_grad=False, **_):
     g = generator or default_generator
-    lo, hi, c = g._next()
+    lo, hi, c = g._next(batched=False)
     with jax.enable_x64(True):
         perm = np.asarray(jax.random.permutation(_key(np.int64(lo), np.int64(hi), np.int64(c)),
                                                  int(n)))

@@ -254,6 +254,11 @@ def tensor_repr(values, dtype_name, suffixes=(), prefix="tensor(", device_suffix
     device_suffix: e.g. ``"device='cuda:0'"``; printed first, as in torch.
     """
     dtype_name = dtype_name.replace("torch.", "")
+    if device_suffix == "device='meta'":   # no data: PyTorch prints the size instead
+        sfx = [device_suffix, "size=" + str(tuple(np.shape(values)))]
+        if dtype_name != "float32":
+            sfx.append("dtype=torch." + dtype_name)
+        return _add_suffixes(prefix + "...", sfx + list(suffixes), len(prefix))
     kind = _kind(dtype_name)
     a = np.asarray(values)
     # Exact conversions (ml_dtypes' bfloat16 included) to what torch's

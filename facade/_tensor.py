@@ -557,7 +557,7 @@ class Tensor:
         if device is None:
             device = "cuda"
         elif isinstance(device, (int, np.integer)):
-            device = _device.device("cuda", int(device))
+            device = _device.device(int(device))   # PyTorch: the accelerator's device i
         if _device.as_device(device).type != "cuda":
             raise RuntimeError("Invalid device, must be cuda device")
         return _device.move(self, _device.placement(device))
@@ -825,15 +825,15 @@ def from_array(arr, dtype=None, requires_grad=False, device=None):
             else D.as_dtype(arr.dtype)
     if isinstance(arr, np.ndarray) or np.isscalar(arr):
         arr = np.asarray(arr, dtype=dtype.np)
-    p = None if device is None else _device.placement(device)
+    p = _device.default_placement() if device is None else _device.placement(device)
     with jax.enable_x64(True):
-        val = jax.device_put(arr) if p is None or p.__class__ is _device._Mesh else \
+        val = jax.device_put(arr) if p is None or p.__class__ in _device.NOT_A_DEVICE else \
             jax.device_put(arr, p)
         if val.dtype != dtype.np:
             val = val.astype(dtype.np)
     t = Tensor._wrap(const_node(val, dtype))
     t._node.inf = STATE.inference
-    if p is not None and p.__class__ is _device._Mesh:
+    if p is not None and p.__class__ in _device.NOT_A_DEVICE:
         t = _device.move(t, p)
     if requires_grad:
         _require_grad_at_creation(t)

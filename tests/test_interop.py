@@ -43,6 +43,14 @@ def test_dlpack_round_trip():
     assert t2.dtype is torch.float64 and t2.tolist() == [0.0, 1.0, 2.0]
 
 
+def test_utils_dlpack_capsules():
+    import facade.utils.dlpack as dl
+    t = torch.tensor([1.0, 2.0, 3.0])
+    back = dl.from_dlpack(dl.to_dlpack(t))
+    assert back.tolist() == [1.0, 2.0, 3.0] and back.dtype is torch.float32
+    assert dl.from_dlpack(np.arange(2.0)).dtype is torch.float64
+
+
 def _mlp_loss_jax(params, x, y):
     h = jnp.tanh(x @ params[0].T + params[1])
     out = h @ params[2].T + params[3]
@@ -113,6 +121,58 @@ def test_a_jax_optimizer_trains_a_facade_model_like_facade_does():
     assert losses[-1] < losses[0]
 
     opt = torch.optim.SGD(model.parameters(), lr=0.1, momentum=0.9)
+    for _ in range(20):
+        opt.zero_grad()
+        ((model(x) - y) ** 2).mean().backward()
+        opt.step()
+    for p, q in zip(model.parameters(), params):
+        np.testing.assert_allclose(p.detach().numpy(), np.asarray(q), rtol=1e-5, atol=1e-6)
+
+
+def _optax_loop(tx, steps=20):
+    """A facade model trained by optax: gradients from jax.grad of facade.func.to_jax."""
+    import optax
+    model = _model()
+    names = [n for n, _ in model.named_parameters()]
+    x, y = torch.randn(32, 3), torch.randn(32, 1)
+
+    def facade_loss(params, xb, yb):
+        out = torch.func.functional_call(model, dict(zip(names, params)), (xb,))
+        return ((out - yb) ** 2).mean()
+
+    params = [p.detach().jax() for p in model.parameters()]
+    state = tx.init(params)
+
+    @jax.jit
+    def step(params, state, xb, yb):
+        loss, grads = jax.value_and_grad(to_jax(facade_loss))(params, xb, yb)
+        updates, state = tx.update(grads, state, params)
+        return optax.apply_updates(params, updates), state, loss, grads
+
+    first_grads, losses = None, []
+    for _ in range(steps):
+        params, state, loss, grads = step(params, state, x.jax(), y.jax())
+        first_grads = grads if first_grads is None else first_grads
+        losses.append(float(loss))
+    return model, x, y, params, first_grads, losses
+
+
+@pytest.mark.parametrize("name", ["sgd_momentum", "adam"])
+def test_optax_trains_a_facade_model_like_torch_optim(name):
+    """Real optax on facade code (jax.jit(jax.grad(to_jax(loss)))): the gradients equal
+    loss.backward()'s, and optax.sgd / optax.adam give the parameters torch.optim.SGD /
+    torch.optim.Adam give in facade's own loop."""
+    optax = pytest.importorskip("optax")
+    tx = optax.sgd(0.1, momentum=0.9) if name == "sgd_momentum" else optax.adam(1e-2)
+    model, x, y, params, grads, losses = _optax_loop(tx)
+    assert losses[-1] < losses[0]
+    # the first step's gradients are the ones backward() computes at the initial parameters
+    ref = _model()
+    ((ref(x) - y) ** 2).mean().backward()
+    for g, p in zip(grads, ref.parameters()):
+        np.testing.assert_allclose(np.asarray(g), p.grad.numpy(), rtol=1e-5, atol=1e-7)
+    opt = (torch.optim.SGD(model.parameters(), lr=0.1, momentum=0.9) if name == "sgd_momentum"
+           else torch.optim.Adam(model.parameters(), lr=1e-2))
     for _ in range(20):
         opt.zero_grad()
         ((model(x) - y) ** 2).mean().backward()

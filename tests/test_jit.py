@@ -174,3 +174,168 @@ def test_jit_on_a_module_forward():
     np.testing.assert_allclose(out.detach().numpy(), ref.detach().numpy(), rtol=1e-6)
     out.sum().backward()     # the result keeps its autograd history
     assert net.fc.weight.grad is not None
+
+
+def test_donated_state_buffers():
+    """donate=True: the same numbers; the old arrays of the parameters (and of the momentum
+    buffers, BatchNorm's statistics) are given to the step, deleted after it; no compile
+    once the state has settled."""
+    def run(donate, steps=6):
+        torch.manual_seed(0)
+        model = nn.Sequential(nn.Linear(4, 8), nn.BatchNorm1d(8), nn.Linear(8, 1))
+        opt = torch.optim.SGD(model.parameters(), lr=1e-2, momentum=0.9)
+        x, y = torch.randn(16, 4), torch.randn(16, 1)
+
+        @torch.jit(donate=donate)
+        def step():
+            opt.zero_grad()
+            loss = F.mse_loss(model(x), y)
+            loss.backward()
+            opt.step()
+            return loss
+        compiles = []
+        for _ in range(steps):
+            old = [p._node.value for p in model.parameters()]
+            c = torch.debug.counters()["compiles"]
+            loss = step()
+            compiles.append(torch.debug.counters()["compiles"] - c)
+        deleted = [getattr(a, "is_deleted", lambda: False)() for a in old]
+        state = [p.detach().numpy() for p in model.parameters()]
+        return state + [model[1].running_var.numpy()], loss.item(), deleted, compiles
+    ref, ref_loss, kept, _ = run(False)
+    got, loss, deleted, compiles = run(True)
+    for a, b in zip(ref, got):
+        np.testing.assert_allclose(b, a, rtol=1e-6, atol=1e-7)
+    assert loss == pytest.approx(ref_loss, rel=1e-6)
+    assert not any(kept) and all(deleted)
+    assert sum(compiles[3:]) == 0, compiles
+
+
+@pytest.mark.parametrize("read", ["x.sum().item()", "float(x.sum())", "print(x)",
+                                  "x.tolist()", "x.numpy()", "bool(x.sum() > 0)"])
+def test_every_value_read_names_the_line(read):
+    ns = {"torch": torch}
+    exec(compile(f"def f(x):\n    y = x * 2\n    {read}\n    return y\n", "user_step.py",
+                 "exec"), ns)
+    with pytest.raises(torch.JitValueError) as e:
+        torch.jit(ns["f"])(torch.ones(2))
+    msg = str(e.value)
+    assert "user_step.py:3" in msg and "facade.where" in msg and "static argument" in msg
+    assert "outside facade.jit" in msg and "facade.jit(f)" in msg
+
+
+def test_compile_allows_graph_breaks_and_wraps_modules():
+    """facade.compile (torch.compile): a value read computes what was recorded so far and
+    the step goes on, with the numbers of the undecorated code; fullgraph=True refuses."""
+    def run(decorate):
+        torch.manual_seed(4)
+        model = nn.Sequential(nn.Linear(3, 8), nn.Tanh(), nn.Linear(8, 1))
+        opt = torch.optim.SGD(model.parameters(), lr=0.05)
+        x, y = torch.randn(8, 3), torch.randn(8, 1)
+
+        def step():
+            opt.zero_grad()
+            loss = F.mse_loss(model(x), y)
+            if loss.item() > 0.0:          # a graph break in PyTorch's terms
+                loss = loss * 2
+            loss.backward()
+            opt.step()
+            return loss
+        step = decorate(step)
+        losses = [step().item() for _ in range(4)]
+        return losses, [p.detach().numpy() for p in model.parameters()]
+    ref_losses, ref = run(lambda f: f)
+    losses, got = run(torch.compile)
+    np.testing.assert_allclose(losses, ref_losses, rtol=1e-6)
+    for a, b in zip(ref, got):
+        np.testing.assert_allclose(b, a, rtol=1e-6, atol=1e-7)
+    with pytest.raises(torch.JitValueError):
+        torch.compile(lambda t: t * t.sum().item(), fullgraph=True)(torch.ones(2))
+    lin = nn.Linear(2, 3)
+    cm = torch.compile(lin)
+    assert type(cm).__name__ == "OptimizedModule" and cm._orig_mod is lin
+    assert cm.weight is lin.weight and cm.in_features == 2
+    assert list(cm.state_dict()) == ["_orig_mod.weight", "_orig_mod.bias"]
+    np.testing.assert_allclose(cm(torch.ones(1, 2)).detach().numpy(),
+                               lin(torch.ones(1, 2)).detach().numpy(), rtol=1e-6)
+    assert torch.compile(lin, disable=True) is lin
+    assert torch.compiler.is_compiling() is False
+
+
+def test_torch_jit_names_run_eagerly():
+    def f(x):
+        return x * 2
+    m = nn.Linear(2, 2)
+    assert torch.jit.script(f) is f and torch.jit.script(m) is m
+    assert torch.jit.trace(f, (torch.ones(1),)) is f
+    assert torch.jit.is_scripting() is False and torch.jit.is_tracing() is False
+    assert torch.jit.ignore(f) is f and torch.jit.unused(f) is f
+    assert torch.jit.ignore(drop=True)(f) is f
+    assert torch.jit.wait(torch.jit.fork(f, torch.ones(1))).tolist() == [2.0]
+
+
+def test_transforms_inside_a_jitted_step():
+    """Per-sample gradients (vmap(grad)) and their clipped mean, as one jitted step
+    (DP-SGD's shape): the same parameters as without jit."""
+    def run(jitted):
+        torch.manual_seed(5)
+        model = nn.Linear(3, 1)
+        x, y = torch.randn(6, 3), torch.randn(6, 1)
+        names = [n for n, _ in model.named_parameters()]
+
+        def loss(p, xi, yi):
+            out = torch.func.functional_call(model, p, (xi.unsqueeze(0),))
+            return ((out - yi.unsqueeze(0)) ** 2).mean()
+
+        def step():
+            params = {k: v.detach() for k, v in model.named_parameters()}
+            per = torch.func.vmap(torch.func.grad(loss), in_dims=(None, 0, 0))(params, x, y)
+            with torch.no_grad():
+                for k, p in zip(names, model.parameters()):
+                    g = per[k].clamp(-0.5, 0.5).mean(0)
+                    p.sub_(0.1 * g)
+        if jitted:
+            step = torch.jit(step)
+        for _ in range(4):
+            step()
+        return [p.detach().numpy() for p in model.parameters()]
+    for a, b in zip(run(False), run(True)):
+        np.testing.assert_allclose(b, a, rtol=1e-6, atol=1e-7)
+
+
+def test_static_argnames_and_results_of_any_structure():
+    @torch.jit(static_argnames="mode")
+    def f(x, mode="double"):
+        y = x * (2 if mode == "double" else 3)
+        return {"y": y, "pair": (y + 1, "tag")}
+    x = torch.tensor([1.0, 2.0])
+    out = f(x, mode="triple")
+    assert out["y"].tolist() == [3.0, 6.0] and out["pair"][0].tolist() == [4.0, 7.0]
+    assert out["pair"][1] == "tag" and f(x)["y"].tolist() == [2.0, 4.0]
+    with pytest.raises(TypeError, match="static argument 'mode' of type list is not hashable"):
+        f(x, mode=["double"])
+
+
+def test_sgd_mlp_step_compiles_once():
+    """With plain SGD (no optimizer state to create on the first step) the jitted step is
+    compiled exactly once and every step is one program call."""
+    torch.manual_seed(0)
+    model = nn.Sequential(nn.Linear(4, 16), nn.ReLU(), nn.Linear(16, 1))
+    opt = torch.optim.SGD(model.parameters(), lr=1e-2)
+    x, y = torch.randn(32, 4), torch.randn(32, 1)
+    x.numpy(), y.numpy()
+    for p in model.parameters():
+        p.detach().numpy()
+
+    @torch.jit
+    def step(xb, yb):
+        opt.zero_grad()
+        loss = F.mse_loss(model(xb), yb)
+        loss.backward()
+        opt.step()
+        return loss
+    torch.debug.reset_counters()
+    for _ in range(5):
+        step(x, y)
+    c = torch.debug.counters()
+    assert c["compiles"] == 1 and c["calls"] == 5, c

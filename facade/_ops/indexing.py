@@ -22,6 +22,9 @@ def _values(t):
 
 
 def _check_range(index, size, msg):
+    from .table import values_readable
+    if not values_readable(index):
+        return
     v = _values(index)
     bad = v[(v < -size) | (v >= size)] if msg is None else v[(v < 0) | (v >= size)]
     if bad.size:

@@ -120,6 +120,20 @@ def wrap_dim(dim, ndim):
     return dim + n if dim < 0 else dim
 
 
+def values_readable(t) -> bool:
+    """Whether an op may read `t`'s values now for one of PyTorch's value checks (index
+    bounds): not when the value is a JAX tracer (facade code inside a JAX transform), nor
+    when it is still to be computed inside a trace or inside facade.jit (the value does not
+    exist yet). The check is then skipped: JAX's out-of-bounds semantics apply."""
+    from jax.core import Tracer
+
+    from .. import _compile
+    v = t._base_sync().value
+    if v is not None:
+        return not isinstance(v, Tracer)
+    return _compile.CAPTURE is None and _compile.outside_traces()
+
+
 # ---------------------------------------------------------------- public names
 # Filled by the op modules; facade/__init__, Tensor and nn.functional read them, so each
 # public name is bound to its op's front-end exactly once.

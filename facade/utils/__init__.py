@@ -1,4 +1,4 @@
 """torch.utils (the data-loading part: `facade.utils.data`)."""
-from . import data
+from . import data, dlpack
 
-__all__ = ["data"]
+__all__ = ["data", "dlpack"]
