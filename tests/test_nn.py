@@ -234,6 +234,12 @@ STATE_DICTS = [
 ERRORS = [
     ('width', 'nn.Linear(784, 512)(Z(64, 20))',
      RuntimeError, 'mat1 and mat2 shapes cannot be multiplied (64x20 and 784x512)'),
+    ('linear_dtype', 'nn.Linear(3, 4)(Z(2, 3, dtype=torch.float64))',
+     RuntimeError, 'mat1 and mat2 must have the same dtype, but got Double and Float'),
+    ('linear_dtype_3d', 'nn.Linear(3, 4)(Z(5, 2, 3, dtype=torch.int64))',
+     RuntimeError, 'mat1 and mat2 must have the same dtype, but got Long and Float'),
+    ('linear_dtype_no_bias', 'nn.Linear(3, 4, bias=False)(Z(2, 3, dtype=torch.float64))',
+     RuntimeError, 'expected m1 and m2 to have the same dtype, but got: double != float'),
     ('missing', "lin().load_state_dict({'weight': Z(2, 3)})",
      RuntimeError, 'Error(s) in loading state_dict for Linear:\n\tMissing key(s) in state_dict: "bias". '),
     ('unexpected', "lin().load_state_dict({'weight': Z(2, 3), 'bias': Z(2), 'extra': Z(1), 'ex2': Z(1)})",
