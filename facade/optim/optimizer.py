@@ -22,6 +22,7 @@ from copy import deepcopy
 from .. import _dtype as D
 from .._tensor import Tensor
 from ..autograd import enable_grad
+from ..utils.hooks import RemovableHandle
 
 __all__ = ["Optimizer", "required"]
 
@@ -42,18 +43,6 @@ def _typename(obj):
     t = type(obj)
     return t.__qualname__ if t.__module__ in ("builtins", "__builtin__") else \
         f"{t.__module__}.{t.__qualname__}"
-
-
-class _RemovableHandle:
-    _next_id = 0
-
-    def __init__(self, hooks):
-        _RemovableHandle._next_id += 1
-        self.id = _RemovableHandle._next_id
-        self._hooks = hooks
-
-    def remove(self):
-        self._hooks.pop(self.id, None)
 
 
 def _with_hooks(step):
@@ -219,13 +208,13 @@ class Optimizer:
     # ------------------------------------------------------------ hooks
     def register_step_pre_hook(self, hook):
         """hook(optimizer, args, kwargs) -> None or (new_args, new_kwargs), before step()."""
-        h = _RemovableHandle(self._optimizer_step_pre_hooks)
+        h = RemovableHandle(self._optimizer_step_pre_hooks)
         self._optimizer_step_pre_hooks[h.id] = hook
         return h
 
     def register_step_post_hook(self, hook):
         """hook(optimizer, args, kwargs) -> None, after step()."""
-        h = _RemovableHandle(self._optimizer_step_post_hooks)
+        h = RemovableHandle(self._optimizer_step_post_hooks)
         self._optimizer_step_post_hooks[h.id] = hook
         return h
 
@@ -243,7 +232,7 @@ class Optimizer:
 
     @staticmethod
     def _add_hook(table, hook, prepend):
-        h = _RemovableHandle(table)
+        h = RemovableHandle(table)
         table[h.id] = hook
         if prepend:
             table.move_to_end(h.id, last=False)

@@ -1,4 +1,4 @@
-"""torch.utils (the data-loading part: `facade.utils.data`)."""
-from . import data
+"""torch.utils: data loading (`facade.utils.data`) and hook handles (`facade.utils.hooks`)."""
+from . import data, hooks
 
-__all__ = ["data"]
+__all__ = ["data", "hooks"]
