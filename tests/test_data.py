@@ -275,3 +275,28 @@ def test_random_split_lengths_and_fractions():
         warnings.simplefilter("error")
         x, y = parts[0][0], parts[1][0]
     assert x in range(5) and y in range(5)
+
+
+def test_batches_from_a_reused_numpy_buffer_keep_their_values():
+    """A dataset that fills one NumPy buffer in place: every batch keeps the values it was
+    made from (facade.tensor copies; JAX's CPU device_put alone may share the buffer)."""
+    class Reused(Dataset):
+        def __init__(self):
+            self.buf = np.zeros(3, np.float32)
+
+        def __len__(self):
+            return 4
+
+        def __getitem__(self, i):
+            self.buf[:] = i
+            return self.buf
+
+    batches = list(DataLoader(Reused(), batch_size=None))
+    assert [b.tolist() for b in batches] == [[float(i)] * 3 for i in range(4)]
+    for shape in [(), (3,), (17,)]:
+        for dt in (np.int64, np.float32):
+            arrs = [np.zeros(shape, dt) for _ in range(20)]
+            ts = [f(a) for a in arrs for f in (torch.tensor, torch.from_numpy, torch.as_tensor)]
+            for a in arrs:
+                a += 5
+            assert all(t.sum().item() == 0 for t in ts)
