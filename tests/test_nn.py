@@ -1222,3 +1222,15 @@ def test_batch_norm_dropout_step_runs_a_fixed_number_of_programs():
         per_step.add(c["calls"])
     assert len(per_step) == 1 and per_step.pop() <= 2
     assert int(model[1].num_batches_tracked) == 11
+
+
+def test_softmax_without_dim_warns_at_the_callers_line_as_pytorch():
+    x = torch.ones(2, 3)
+    for call, name in ((lambda: F.softmax(x), "softmax"), (lambda: nn.Softmax()(x), "softmax"),
+                       (lambda: nn.LogSoftmax()(x), "log_softmax")):
+        with pytest.warns(UserWarning, match=f"^Implicit dimension choice for {name} has been "
+                                             "deprecated. Change the call to include dim=X as "
+                                             "an argument.$") as rec:
+            out = call()
+        assert rec[0].filename == __file__
+        assert out.shape == (2, 3)
