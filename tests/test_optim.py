@@ -186,12 +186,14 @@ def _make_sched(case):
 def test_scheduler_lr_sequence_matches_pytorch(name):
     case = REF["schedulers"][name]
     opt, sched = _make_sched(case)
+    scheds = sched if isinstance(sched, list) else [sched]   # several stepped in turn
     mom = (lambda g: g["betas"][0]) if case["optimizer"] == "Adam" else (lambda g: g["momentum"])
-    lrs, moms = [sched.get_last_lr()[0]], [mom(opt.param_groups[0])]
+    lrs, moms = [scheds[-1].get_last_lr()[0]], [mom(opt.param_groups[0])]
     for _ in range(len(case["lrs"]) - 1):
         opt.step()
-        sched.step()
-        lrs.append(sched.get_last_lr()[0])
+        for s in scheds:
+            s.step()
+        lrs.append(scheds[-1].get_last_lr()[0])
         moms.append(mom(opt.param_groups[0]))
     np.testing.assert_allclose(lrs, case["lrs"], rtol=1e-12, atol=1e-15)
     np.testing.assert_allclose(moms, case["momentum"], rtol=1e-12)
