@@ -655,3 +655,58 @@ def test_optimization_tutorial_train_loop_with_nn(compile_policy):
     after, acc = test_loop(test_dataloader, model, loss_fn)
     assert after < before
     assert c["compiles"] == 0 and c["calls"] == 4, c   # one program per step
+
+
+def test_tensor_hyper_parameter_and_fused_errors_are_pytorchs():
+    w = torch.zeros(2, requires_grad=True)
+    for make in (lambda lr: optim.SGD([w], lr=lr), lambda lr: optim.Adam([w], lr=lr),
+                 lambda lr: optim.RMSprop([w], lr=lr), lambda lr: optim.Adagrad([w], lr=lr)):
+        with pytest.raises(ValueError, match="^Tensor lr must be 1-element$"):
+            make(torch.tensor([0.1, 0.2]))
+    with pytest.raises(ValueError, match="^lr as a Tensor is not supported for capturable=False "
+                                         "and foreach=True$"):
+        optim.Adam([w], lr=torch.tensor(0.1), foreach=True)
+    for cls in (optim.SGD, optim.Adam, optim.Adagrad):
+        with pytest.raises(RuntimeError, match="^`fused` and `foreach` cannot be `True` "
+                                               "together.$"):
+            cls([w], fused=True, foreach=True)
+        with pytest.raises(RuntimeError, match="^`fused` does not support `differentiable`$"):
+            cls([w], fused=True, differentiable=True)
+    opt = optim.Adam([w], lr=0.1, betas=(torch.tensor([0.8]), torch.tensor([0.9])))
+    b1, b2 = opt.defaults["betas"]
+    assert b1.shape == () and b2.shape == ()        # squeezed, as PyTorch's _to_scalar
+    (w * 2).sum().backward()
+    opt.step()
+    assert w.tolist() == pytest.approx([-0.1, -0.1], rel=1e-5)
+
+
+@pytest.mark.parametrize("cls,defaults", [
+    (optim.SGD, {"nesterov": False, "maximize": False, "foreach": None,
+                 "differentiable": False, "fused": False}),
+    (optim.Adam, {"amsgrad": False, "maximize": False, "foreach": None, "capturable": False,
+                  "differentiable": False, "decoupled_weight_decay": False, "fused": None}),
+    (optim.AdamW, {"amsgrad": False, "maximize": False, "foreach": None, "capturable": False,
+                   "differentiable": False, "decoupled_weight_decay": True, "fused": None}),
+    (optim.RMSprop, {"momentum": 0, "centered": False, "foreach": None, "maximize": False,
+                     "differentiable": False, "capturable": False}),
+    (optim.Adagrad, {"foreach": None, "maximize": False, "differentiable": False,
+                     "fused": None}),
+])
+def test_loading_an_old_state_dict_fills_in_pytorchs_defaults(cls, defaults):
+    """As PyTorch's __setstate__ does for groups saved before an option existed (recorded
+    from PyTorch 2.13); a step saved as a number becomes the float32 tensor."""
+    w = torch.zeros(2, requires_grad=True)
+    opt = cls([w], lr=0.3)
+    opt.load_state_dict({"state": {}, "param_groups": [{"lr": 0.3, "params": [0]}]})
+    got = {k: v for k, v in opt.param_groups[0].items() if k not in ("params", "lr")}
+    assert got == defaults
+    if cls is not optim.SGD:
+        opt = cls([w], lr=0.3)
+        (w * 2).sum().backward()
+        opt.step()
+        sd = opt.state_dict()
+        sd["state"][0]["step"] = 5
+        opt2 = cls([w], lr=0.3)
+        opt2.load_state_dict(sd)
+        step = opt2.state[w]["step"]
+        assert isinstance(step, torch.Tensor) and step.dtype == torch.float32 and step.item() == 5

@@ -110,6 +110,21 @@ class Optimizer:
 
     def __setstate__(self, state):
         self.__dict__.update(state)
+        for name in ("_optimizer_step_pre_hooks", "_optimizer_step_post_hooks",
+                     "_optimizer_state_dict_pre_hooks", "_optimizer_state_dict_post_hooks",
+                     "_optimizer_load_state_dict_pre_hooks",
+                     "_optimizer_load_state_dict_post_hooks"):
+            if name not in self.__dict__:
+                setattr(self, name, OrderedDict())
+        self.defaults.setdefault("differentiable", False)
+
+    def _steps_to_tensors(self):
+        """Old checkpoints hold state['step'] as a number: make it PyTorch's tensor."""
+        for group in self.param_groups:
+            for p in group["params"]:
+                st = self.state.get(p, [])
+                if len(st) != 0 and not isinstance(st["step"], Tensor):
+                    st["step"] = _step_tensor(float(st["step"]))
 
     def __repr__(self):
         s = self.__class__.__name__ + " ("
@@ -341,6 +356,19 @@ def _advance(state):
     t = _step_value(state) + 1.0
     state["step"] = _step_tensor(t)
     return t
+
+
+def _check_lr(lr):
+    if isinstance(lr, Tensor) and lr.numel() != 1:
+        raise ValueError("Tensor lr must be 1-element")
+
+
+def _check_fused(fused, foreach, differentiable):
+    if fused:
+        if differentiable:
+            raise RuntimeError("`fused` does not support `differentiable`")
+        if foreach:
+            raise RuntimeError("`fused` and `foreach` cannot be `True` together.")
 
 
 def _lr(group):
