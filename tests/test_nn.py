@@ -1234,3 +1234,15 @@ def test_softmax_without_dim_warns_at_the_callers_line_as_pytorch():
             out = call()
         assert rec[0].filename == __file__
         assert out.shape == (2, 3)
+
+
+def test_clip_grads_with_norm_and_an_empty_generator():
+    p = nn.Parameter(torch.ones(3))
+    (p * torch.tensor([3., -4., 0.])).sum().backward()
+    total = nn.utils.get_total_norm([p.grad])
+    assert total.item() == pytest.approx(5.0)
+    assert nn.utils.clip_grads_with_norm_([p], 1.0, total) is None
+    np.testing.assert_allclose(p.grad.numpy(), [0.6, -0.8, 0.0], rtol=1e-5)
+    with pytest.warns(UserWarning, match="^`parameters` is an empty generator, no gradient "
+                                         "clipping will occur.$"):
+        assert nn.utils.clip_grad_norm_((q for q in []), 1.0).item() == 0.0
