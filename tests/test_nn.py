@@ -1246,3 +1246,37 @@ def test_clip_grads_with_norm_and_an_empty_generator():
     with pytest.warns(UserWarning, match="^`parameters` is an empty generator, no gradient "
                                          "clipping will occur.$"):
         assert nn.utils.clip_grad_norm_((q for q in []), 1.0).item() == 0.0
+
+
+def test_in_place_random_fills_for_custom_initialisation():
+    """Tensor.uniform_/normal_/bernoulli_, as PyTorch code initialises weights by hand."""
+    torch.manual_seed(0)
+    w = torch.empty(200, 100)
+    assert w.uniform_(-0.1, 0.1) is w
+    a = np_of(w)
+    assert a.min() >= -0.1 and a.max() < 0.1 and abs(a.mean()) < 0.005
+    assert np_of(w.uniform_(**{"from": 2, "to": 3})).min() >= 2
+    w.normal_(1.0, 0.02)
+    assert abs(np_of(w).mean() - 1.0) < 0.002 and abs(np_of(w).std() - 0.02) < 0.002
+    assert abs(np_of(w.bernoulli_(0.3)).mean() - 0.3) < 0.02
+    m = nn.Linear(3, 4)
+    m.weight.data.normal_(0.0, 0.02)                    # through .data: stays a leaf
+    assert m.weight.is_leaf and m.weight.requires_grad and np_of(m.weight).std() < 0.1
+    with pytest.raises(RuntimeError, match="a leaf Variable that requires grad is being used "
+                                           "in an in-place operation."):
+        m.weight.uniform_()
+    with torch.no_grad():
+        m.bias.uniform_(5, 6)
+    assert np_of(m.bias).min() >= 5
+    with pytest.raises(NotImplementedError, match="\"check_uniform_bounds\" not implemented "
+                                                  "for 'Long'"):
+        torch.zeros(3, dtype=torch.int64).uniform_()
+    with pytest.raises(RuntimeError, match="uniform_ expects to return a \\[from, to\\) range, "
+                                           "but found from=1 > to=0"):
+        torch.zeros(3).uniform_(1, 0)
+    with pytest.raises(RuntimeError, match="normal expects std >= 0.0, but found std -1"):
+        torch.zeros(3).normal_(0, -1)
+    with pytest.raises(RuntimeError, match="bernoulli_ expects p to be in \\[0, 1\\], but got "
+                                           "p=2"):
+        torch.zeros(3).bernoulli_(2)
+    assert torch.zeros(4, dtype=torch.int64).bernoulli_(0.5).dtype == torch.int64
