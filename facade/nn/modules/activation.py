@@ -242,23 +242,23 @@ class MultiheadAttention(Module):
             raise AssertionError("embed_dim must be divisible by num_heads")
         E = embed_dim
         if not self._qkv_same_embed_dim:
-            self.q_proj_weight = Parameter(Fac.empty((E, E), dtype=dtype))
-            self.k_proj_weight = Parameter(Fac.empty((E, self.kdim), dtype=dtype))
-            self.v_proj_weight = Parameter(Fac.empty((E, self.vdim), dtype=dtype))
+            self.q_proj_weight = Parameter(Fac.empty((E, E), dtype=dtype, device=device))
+            self.k_proj_weight = Parameter(Fac.empty((E, self.kdim), dtype=dtype, device=device))
+            self.v_proj_weight = Parameter(Fac.empty((E, self.vdim), dtype=dtype, device=device))
             self.register_parameter("in_proj_weight", None)
         else:
-            self.in_proj_weight = Parameter(Fac.empty((3 * E, E), dtype=dtype))
+            self.in_proj_weight = Parameter(Fac.empty((3 * E, E), dtype=dtype, device=device))
             self.register_parameter("q_proj_weight", None)
             self.register_parameter("k_proj_weight", None)
             self.register_parameter("v_proj_weight", None)
         if bias:
-            self.in_proj_bias = Parameter(Fac.empty(3 * E, dtype=dtype))
+            self.in_proj_bias = Parameter(Fac.empty(3 * E, dtype=dtype, device=device))
         else:
             self.register_parameter("in_proj_bias", None)
-        self.out_proj = NonDynamicallyQuantizableLinear(E, E, bias=bias, dtype=dtype)
+        self.out_proj = NonDynamicallyQuantizableLinear(E, E, bias=bias, dtype=dtype, device=device)
         if add_bias_kv:
-            self.bias_k = Parameter(Fac.empty((1, 1, E), dtype=dtype))
-            self.bias_v = Parameter(Fac.empty((1, 1, E), dtype=dtype))
+            self.bias_k = Parameter(Fac.empty((1, 1, E), dtype=dtype, device=device))
+            self.bias_v = Parameter(Fac.empty((1, 1, E), dtype=dtype, device=device))
         else:
             self.bias_k = self.bias_v = None
         self.add_zero_attn = add_zero_attn
@@ -349,7 +349,7 @@ class MultiheadAttention(Module):
 
         def pad_col(m):   # one more key position that every query may attend
             return None if m is None else cat(
-                [m, Fac.zeros(tuple(m.shape[:-1]) + (1,), dtype=m.dtype)], -1)
+                [m, Fac.zeros(tuple(m.shape[:-1]) + (1,), dtype=m.dtype, device=m.device)], -1)
 
         if self.bias_k is not None:
             k = cat([k, self.bias_k.expand(1, bsz, E)])
@@ -360,7 +360,7 @@ class MultiheadAttention(Module):
         k = k.reshape(k.shape[0], bsz * H, hd).transpose(0, 1)
         v = v.reshape(v.shape[0], bsz * H, hd).transpose(0, 1)
         if self.add_zero_attn:
-            z = Fac.zeros((bsz * H, 1, hd), dtype=k.dtype)
+            z = Fac.zeros((bsz * H, 1, hd), dtype=k.dtype, device=k.device)
             k, v = cat([k, z], 1), cat([v, z], 1)
             attn_mask, key_padding_mask = pad_col(attn_mask), pad_col(key_padding_mask)
         src_len = k.shape[1]
