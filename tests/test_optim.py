@@ -710,3 +710,35 @@ def test_loading_an_old_state_dict_fills_in_pytorchs_defaults(cls, defaults):
         opt2.load_state_dict(sd)
         step = opt2.state[w]["step"]
         assert isinstance(step, torch.Tensor) and step.dtype == torch.float32 and step.item() == 5
+
+
+@pytest.mark.parametrize("make_opt,make_sched", [
+    (lambda p: optim.SGD(p, lr=0.1, momentum=0.9),
+     lambda o: lr_scheduler.OneCycleLR(o, max_lr=0.2, total_steps=40)),
+    (lambda p: optim.Adam(p, lr=1e-2),
+     lambda o: lr_scheduler.OneCycleLR(o, max_lr=1e-2, total_steps=40)),
+    (lambda p: optim.SGD(p, lr=0.1, momentum=0.9),
+     lambda o: lr_scheduler.CyclicLR(o, 0.01, 0.1, step_size_up=3)),
+    (lambda p: optim.SGD(p, lr=0.1),
+     lambda o: lr_scheduler.SequentialLR(o, [lr_scheduler.LinearLR(o, 0.1, total_iters=5),
+                                             lr_scheduler.CosineAnnealingLR(o, 10)], [5])),
+], ids=["one_cycle_momentum", "one_cycle_betas", "cyclic_momentum", "warmup_then_cosine"])
+def test_cycled_momentum_and_betas_recompile_nothing(make_opt, make_sched, compile_policy):
+    """Schedulers that change momentum (SGD) or beta1 (Adam) every step, as well as the lr:
+    they are Python numbers too, so they enter the program as arguments."""
+    x, y, params = mlp_setup(2)
+    opt = make_opt(params)
+    sched = make_sched(opt)
+    for _ in range(6):
+        opt.zero_grad()
+        mlp_loss(x, y, params).backward()
+        opt.step()
+        sched.step()
+    debug.reset_counters()
+    for _ in range(20):
+        opt.zero_grad()
+        mlp_loss(x, y, params).backward()
+        opt.step()
+        sched.step()
+    c = debug.counters()
+    assert c["compiles"] == 0 and c["calls"] == 20, c
