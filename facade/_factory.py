@@ -261,8 +261,9 @@ RANDINT = defop("randint", _randint_impl, lambda *a, **p: (p["shape"], p["dtype"
 def _draw(dist, size, generator, dtype, requires_grad, device=None):
     dt = D.as_dtype(dtype) if dtype is not None else D.get_default_dtype()
     if not dt.is_floating_point:
-        raise RuntimeError(f'"{"check_uniform_bounds" if dist == "uniform" else "normal_kernel_cpu"}'
-                           f'" not implemented for \'{dt.name}\'')
+        raise NotImplementedError(
+            f'"{"check_uniform_bounds" if dist == "uniform" else "normal_kernel_cpu"}" not '
+            f"implemented for '{D.scalar_name(dt)}'")
     g = generator or default_generator
     node = record(RAND, _ins(g._next()), (("shape", _size(size)), ("dtype", dt),
                                           ("dist", dist)))
@@ -334,3 +335,43 @@ def from_numpy(ndarray):
     if not isinstance(ndarray, np.ndarray):
         raise TypeError(f"expected np.ndarray (got {type(ndarray).__name__})")
     return from_array(ndarray)
+
+
+# ------------------------------------------------------------------ in-place random fills
+# Tensor.uniform_ / normal_ / bernoulli_ (what PyTorch code writes to initialise weights:
+# `m.weight.data.normal_(0.0, 0.02)`): a lazy draw written with copy_, so on a leaf that
+# requires grad they raise PyTorch's in-place error unless under no_grad.
+def _uniform_(self, *args, generator=None, **kwargs):
+    low = kwargs.pop("from", args[0] if len(args) > 0 else 0.0)
+    high = kwargs.pop("to", args[1] if len(args) > 1 else 1.0)
+    if kwargs:
+        raise TypeError(f"uniform_() got an unexpected keyword argument '{next(iter(kwargs))}'")
+    if low > high:
+        raise RuntimeError(f"uniform_ expects to return a [from, to) range, but found from={low}"
+                           f" > to={high}")
+    draw = _draw("uniform", tuple(self.shape), generator, self.dtype, False)
+    return self.copy_(draw * (high - low) + low)
+
+
+def _normal_(self, mean=0.0, std=1.0, *, generator=None):
+    if std < 0:
+        raise RuntimeError(f"normal expects std >= 0.0, but found std {std}")
+    draw = _draw("normal", tuple(self.shape), generator, self.dtype, False)
+    return self.copy_(draw * std + mean)
+
+
+def _bernoulli_(self, p=0.5, *, generator=None):
+    if isinstance(p, Tensor):
+        prob = p.to(self.dtype) if self.dtype.is_floating_point else p
+    else:
+        if not 0 <= p <= 1:
+            raise RuntimeError(f"bernoulli_ expects p to be in [0, 1], but got p={p}")
+        prob = p
+    u = _draw("uniform", tuple(self.shape), generator, D.float32, False)
+    return self.copy_((u < prob).to(self.dtype))
+
+
+_uniform_.__name__, _normal_.__name__, _bernoulli_.__name__ = "uniform_", "normal_", "bernoulli_"
+Tensor.uniform_ = _uniform_
+Tensor.normal_ = _normal_
+Tensor.bernoulli_ = _bernoulli_

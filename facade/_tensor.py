@@ -824,7 +824,10 @@ def from_array(arr, dtype=None, requires_grad=False, device=None):
         dtype = D.from_numpy_dtype(arr.dtype) if np.dtype(arr.dtype) in D._BY_NP \
             else D.as_dtype(arr.dtype)
     if isinstance(arr, np.ndarray) or np.isscalar(arr):
-        arr = np.asarray(arr, dtype=dtype.np)
+        # a copy: on CPU, device_put shares a suitably aligned array's memory (may_alias=False
+        # does not prevent it in jax 0.10), and a later write into that array (by NumPy, or
+        # by PyTorch through `t.numpy()`) would change this tensor
+        arr = np.array(arr, dtype=dtype.np, copy=True)
     p = _device.default_placement() if device is None else _device.placement(device)
     with jax.enable_x64(True):
         val = jax.device_put(arr) if p is None or p.__class__ in _device.NOT_A_DEVICE else \

@@ -13,6 +13,9 @@ where VALUE is JSON, tagged so that every Python type comes back as it was saved
     {"list": [VALUE, ...]}, {"tuple": [VALUE, ...]}                  -> list, tuple
     {"dict": [[KEY, VALUE], ...]}, {"odict": [[KEY, VALUE], ...]}    -> dict, OrderedDict
                                                   (KEY: any VALUE that is hashable)
+    {"odict": [...], "metadata": VALUE}          -> an OrderedDict with `_metadata` (what
+                                                  Module.state_dict() returns: the modules'
+                                                  versions, read by load_state_dict)
     {"tensor": i, "dtype": "float32", "requires_grad": false,
      "parameter": false}                         -> the tensor in tensors/<i>.npy
     {"dtype": "float32"}                         -> facade.float32 (a dtype object)
@@ -87,7 +90,11 @@ def save(obj, f, pickle_module=None, pickle_protocol=None, _use_new_zipfile_seri
         if isinstance(x, D.dtype):
             return {"dtype": x.name}
         if isinstance(x, OrderedDict):
-            return {"odict": [[enc(k, path), enc(v, f"{path}[{k!r}]")] for k, v in x.items()]}
+            out = {"odict": [[enc(k, path), enc(v, f"{path}[{k!r}]")] for k, v in x.items()]}
+            meta = getattr(x, "_metadata", None)
+            if meta is not None:
+                out["metadata"] = enc(meta, f"{path}._metadata")
+            return out
         if isinstance(x, dict):
             return {"dict": [[enc(k, path), enc(v, f"{path}[{k!r}]")] for k, v in x.items()]}
         if isinstance(x, (list, tuple)):
@@ -104,7 +111,8 @@ def save(obj, f, pickle_module=None, pickle_protocol=None, _use_new_zipfile_seri
         with zipfile.ZipFile(fh, "w", zipfile.ZIP_STORED) as z:
             z.writestr(MANIFEST, json.dumps(manifest))
             for i, t in enumerate(arrays):
-                a = np.ascontiguousarray(np.asarray(t.detach()._value()))
+                # np.array, not np.ascontiguousarray: that one makes 0-d arrays 1-d
+                a = np.array(t.detach()._value(), order="C")
                 if t.dtype is D.bfloat16:
                     a = a.view(np.uint16)
                 buf = io.BytesIO()
@@ -190,7 +198,10 @@ def _load_facade(z):
             if "dict" in v:
                 return {_key(dec(k)): dec(x) for k, x in v["dict"]}
             if "odict" in v:
-                return OrderedDict((_key(dec(k)), dec(x)) for k, x in v["odict"])
+                out = OrderedDict((_key(dec(k)), dec(x)) for k, x in v["odict"])
+                if "metadata" in v:
+                    out._metadata = dec(v["metadata"])
+                return out
         raise RuntimeError(f"facade.load: unexpected entry in facade.json: {v!r}")
 
     return dec(manifest["root"])

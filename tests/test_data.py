@@ -275,3 +275,68 @@ def test_random_split_lengths_and_fractions():
         warnings.simplefilter("error")
         x, y = parts[0][0], parts[1][0]
     assert x in range(5) and y in range(5)
+
+
+def test_batches_from_a_reused_numpy_buffer_keep_their_values():
+    """A dataset that fills one NumPy buffer in place: every batch keeps the values it was
+    made from (facade.tensor copies; JAX's CPU device_put alone may share the buffer)."""
+    class Reused(Dataset):
+        def __init__(self):
+            self.buf = np.zeros(3, np.float32)
+
+        def __len__(self):
+            return 4
+
+        def __getitem__(self, i):
+            self.buf[:] = i
+            return self.buf
+
+    batches = list(DataLoader(Reused(), batch_size=None))
+    assert [b.tolist() for b in batches] == [[float(i)] * 3 for i in range(4)]
+    for shape in [(), (3,), (17,)]:
+        for dt in (np.int64, np.float32):
+            arrs = [np.zeros(shape, dt) for _ in range(20)]
+            ts = [f(a) for a in arrs for f in (torch.tensor, torch.from_numpy, torch.as_tensor)]
+            for a in arrs:
+                a += 5
+            assert all(t.sum().item() == 0 for t in ts)
+
+
+def test_weighted_random_sampler():
+    from facade.utils.data import WeightedRandomSampler
+    g = torch.Generator().manual_seed(0)
+    s = WeightedRandomSampler([0.1, 0.0, 0.6, 0.3], 4000, generator=g)
+    draws = list(s)
+    assert len(s) == 4000 and len(draws) == 4000
+    counts = np.bincount(draws, minlength=4) / 4000
+    np.testing.assert_allclose(counts, [0.1, 0.0, 0.6, 0.3], atol=0.03)
+    g2 = torch.Generator().manual_seed(0)
+    assert list(WeightedRandomSampler([0.1, 0.0, 0.6, 0.3], 4000, generator=g2)) == draws
+    once = list(WeightedRandomSampler([1, 5, 0, 2], 3, replacement=False))
+    assert sorted(once) == [0, 1, 3]
+    assert sorted(WeightedRandomSampler([1, 5, 0, 2], 4, replacement=False)) == [0, 1, 2, 3]
+    assert s.weights.dtype == torch.float64 and s.replacement is True
+    loader = DataLoader(make_ds(4), batch_size=2,
+                        sampler=WeightedRandomSampler([1, 1, 1, 1], 4, replacement=False))
+    assert len(loader) == 2
+    assert sorted(int(v) for _, ys in loader for v in ys) == [0, 1, 2, 3]
+    for args, kw, exc, msg in [
+            (([1.0], 0), {}, ValueError,
+             "num_samples should be a positive integer value, but got num_samples=0"),
+            (([1.0], 2), {"replacement": 1}, ValueError,
+             "replacement should be a boolean value, but got replacement=1"),
+            (([[1.0, 2.0]], 2), {}, ValueError,
+             "weights should be a 1d sequence but given weights have shape (1, 2)")]:
+        with pytest.raises(exc) as info:
+            WeightedRandomSampler(*args, **kw)
+        assert str(info.value) == msg
+    for w, n, repl, msg in [
+            ([1.0, 2.0], 3, False, "cannot sample n_sample > prob_dist.size(-1) samples without "
+                                   "replacement"),
+            ([1.0, -1.0], 1, True, "probability tensor contains either `inf`, `nan` or element "
+                                   "< 0"),
+            ([0.0, 0.0], 1, True, "invalid multinomial distribution (sum of probabilities <= "
+                                  "0)")]:
+        with pytest.raises(RuntimeError) as info:
+            list(WeightedRandomSampler(w, n, replacement=repl))
+        assert str(info.value) == msg

@@ -482,3 +482,44 @@ def test_gpu_smoke_script_runs():
     for name in ("tutorial script", "tutorial step", "mlp (raw, SGD)", "mlp (nn + optim.SGD)",
                  "mlp (facade.jit step)"):
         assert name in r.stdout, r.stdout
+
+
+def test_layers_built_with_a_device_train_there():
+    """nn layers' device= (PyTorch's factory kwargs): parameters and buffers are made there,
+    and a training step keeps them there."""
+    _child('''
+    nn = torch.nn
+    dev = torch.device("cpu:2")
+    model = nn.Sequential(nn.Conv2d(1, 2, 3, device="cpu:2"), nn.BatchNorm2d(2, device=dev),
+                          nn.Flatten(), nn.Linear(8, 3, device=dev))
+    lstm = nn.LSTM(3, 4, 2, device="cpu:2")
+    att = nn.MultiheadAttention(4, 2, device="cpu:2")
+    for m in (model, lstm, att):
+        for t in list(m.parameters()) + list(m.buffers()):
+            assert t.device == dev, (type(m).__name__, t.device)
+    opt = torch.optim.SGD(model.parameters(), lr=0.1, momentum=0.9)
+    x = torch.randn(4, 1, 4, 4, device=dev)
+    y = torch.tensor([0, 1, 2, 0], device=dev)
+    for _ in range(2):
+        loss = nn.functional.cross_entropy(model(x), y)
+        loss.backward()
+        opt.step()
+        opt.zero_grad()
+    for t in list(model.parameters()) + list(model.buffers()):
+        assert t.device == dev
+    assert int(model[1].num_batches_tracked) == 2
+    out, (h, c) = lstm(torch.randn(5, 2, 3, device=dev))
+    assert out.device == h.device == c.device == dev
+    out, _ = nn.GRU(3, 4, device=dev)(torch.randn(5, 3, device=dev))
+    assert out.device == dev
+    att = nn.MultiheadAttention(4, 2, add_bias_kv=True, add_zero_attn=True, device=dev)
+    q = torch.randn(3, 2, 4, device=dev)
+    out, w = att(q, q, q, key_padding_mask=torch.zeros(2, 3, dtype=torch.bool, device=dev),
+                 attn_mask=torch.zeros(3, 3, dtype=torch.bool, device=dev))
+    assert out.device == w.device == dev
+    layer = nn.TransformerEncoderLayer(4, 2, 8, device=dev)
+    enc = nn.TransformerEncoder(layer, 2, enable_nested_tensor=False)
+    mask = torch.ones(3, 3, dtype=torch.bool, device=dev).triu(1)
+    assert enc(q, mask=mask).device == dev
+    print("ok")
+    ''')

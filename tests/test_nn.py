@@ -234,6 +234,12 @@ STATE_DICTS = [
 ERRORS = [
     ('width', 'nn.Linear(784, 512)(Z(64, 20))',
      RuntimeError, 'mat1 and mat2 shapes cannot be multiplied (64x20 and 784x512)'),
+    ('linear_dtype', 'nn.Linear(3, 4)(Z(2, 3, dtype=torch.float64))',
+     RuntimeError, 'mat1 and mat2 must have the same dtype, but got Double and Float'),
+    ('linear_dtype_3d', 'nn.Linear(3, 4)(Z(5, 2, 3, dtype=torch.int64))',
+     RuntimeError, 'mat1 and mat2 must have the same dtype, but got Long and Float'),
+    ('linear_dtype_no_bias', 'nn.Linear(3, 4, bias=False)(Z(2, 3, dtype=torch.float64))',
+     RuntimeError, 'expected m1 and m2 to have the same dtype, but got: double != float'),
     ('missing', "lin().load_state_dict({'weight': Z(2, 3)})",
      RuntimeError, 'Error(s) in loading state_dict for Linear:\n\tMissing key(s) in state_dict: "bias". '),
     ('unexpected', "lin().load_state_dict({'weight': Z(2, 3), 'bias': Z(2), 'extra': Z(1), 'ex2': Z(1)})",
@@ -1216,3 +1222,61 @@ def test_batch_norm_dropout_step_runs_a_fixed_number_of_programs():
         per_step.add(c["calls"])
     assert len(per_step) == 1 and per_step.pop() <= 2
     assert int(model[1].num_batches_tracked) == 11
+
+
+def test_softmax_without_dim_warns_at_the_callers_line_as_pytorch():
+    x = torch.ones(2, 3)
+    for call, name in ((lambda: F.softmax(x), "softmax"), (lambda: nn.Softmax()(x), "softmax"),
+                       (lambda: nn.LogSoftmax()(x), "log_softmax")):
+        with pytest.warns(UserWarning, match=f"^Implicit dimension choice for {name} has been "
+                                             "deprecated. Change the call to include dim=X as "
+                                             "an argument.$") as rec:
+            out = call()
+        assert rec[0].filename == __file__
+        assert out.shape == (2, 3)
+
+
+def test_clip_grads_with_norm_and_an_empty_generator():
+    p = nn.Parameter(torch.ones(3))
+    (p * torch.tensor([3., -4., 0.])).sum().backward()
+    total = nn.utils.get_total_norm([p.grad])
+    assert total.item() == pytest.approx(5.0)
+    assert nn.utils.clip_grads_with_norm_([p], 1.0, total) is None
+    np.testing.assert_allclose(p.grad.numpy(), [0.6, -0.8, 0.0], rtol=1e-5)
+    with pytest.warns(UserWarning, match="^`parameters` is an empty generator, no gradient "
+                                         "clipping will occur.$"):
+        assert nn.utils.clip_grad_norm_((q for q in []), 1.0).item() == 0.0
+
+
+def test_in_place_random_fills_for_custom_initialisation():
+    """Tensor.uniform_/normal_/bernoulli_, as PyTorch code initialises weights by hand."""
+    torch.manual_seed(0)
+    w = torch.empty(200, 100)
+    assert w.uniform_(-0.1, 0.1) is w
+    a = np_of(w)
+    assert a.min() >= -0.1 and a.max() < 0.1 and abs(a.mean()) < 0.005
+    assert np_of(w.uniform_(**{"from": 2, "to": 3})).min() >= 2
+    w.normal_(1.0, 0.02)
+    assert abs(np_of(w).mean() - 1.0) < 0.002 and abs(np_of(w).std() - 0.02) < 0.002
+    assert abs(np_of(w.bernoulli_(0.3)).mean() - 0.3) < 0.02
+    m = nn.Linear(3, 4)
+    m.weight.data.normal_(0.0, 0.02)                    # through .data: stays a leaf
+    assert m.weight.is_leaf and m.weight.requires_grad and np_of(m.weight).std() < 0.1
+    with pytest.raises(RuntimeError, match="a leaf Variable that requires grad is being used "
+                                           "in an in-place operation."):
+        m.weight.uniform_()
+    with torch.no_grad():
+        m.bias.uniform_(5, 6)
+    assert np_of(m.bias).min() >= 5
+    with pytest.raises(NotImplementedError, match="\"check_uniform_bounds\" not implemented "
+                                                  "for 'Long'"):
+        torch.zeros(3, dtype=torch.int64).uniform_()
+    with pytest.raises(RuntimeError, match="uniform_ expects to return a \\[from, to\\) range, "
+                                           "but found from=1 > to=0"):
+        torch.zeros(3).uniform_(1, 0)
+    with pytest.raises(RuntimeError, match="normal expects std >= 0.0, but found std -1"):
+        torch.zeros(3).normal_(0, -1)
+    with pytest.raises(RuntimeError, match="bernoulli_ expects p to be in \\[0, 1\\], but got "
+                                           "p=2"):
+        torch.zeros(3).bernoulli_(2)
+    assert torch.zeros(4, dtype=torch.int64).bernoulli_(0.5).dtype == torch.int64

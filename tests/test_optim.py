@@ -186,12 +186,14 @@ def _make_sched(case):
 def test_scheduler_lr_sequence_matches_pytorch(name):
     case = REF["schedulers"][name]
     opt, sched = _make_sched(case)
+    scheds = sched if isinstance(sched, list) else [sched]   # several stepped in turn
     mom = (lambda g: g["betas"][0]) if case["optimizer"] == "Adam" else (lambda g: g["momentum"])
-    lrs, moms = [sched.get_last_lr()[0]], [mom(opt.param_groups[0])]
+    lrs, moms = [scheds[-1].get_last_lr()[0]], [mom(opt.param_groups[0])]
     for _ in range(len(case["lrs"]) - 1):
         opt.step()
-        sched.step()
-        lrs.append(sched.get_last_lr()[0])
+        for s in scheds:
+            s.step()
+        lrs.append(scheds[-1].get_last_lr()[0])
         moms.append(mom(opt.param_groups[0]))
     np.testing.assert_allclose(lrs, case["lrs"], rtol=1e-12, atol=1e-15)
     np.testing.assert_allclose(moms, case["momentum"], rtol=1e-12)
@@ -653,3 +655,90 @@ def test_optimization_tutorial_train_loop_with_nn(compile_policy):
     after, acc = test_loop(test_dataloader, model, loss_fn)
     assert after < before
     assert c["compiles"] == 0 and c["calls"] == 4, c   # one program per step
+
+
+def test_tensor_hyper_parameter_and_fused_errors_are_pytorchs():
+    w = torch.zeros(2, requires_grad=True)
+    for make in (lambda lr: optim.SGD([w], lr=lr), lambda lr: optim.Adam([w], lr=lr),
+                 lambda lr: optim.RMSprop([w], lr=lr), lambda lr: optim.Adagrad([w], lr=lr)):
+        with pytest.raises(ValueError, match="^Tensor lr must be 1-element$"):
+            make(torch.tensor([0.1, 0.2]))
+    with pytest.raises(ValueError, match="^lr as a Tensor is not supported for capturable=False "
+                                         "and foreach=True$"):
+        optim.Adam([w], lr=torch.tensor(0.1), foreach=True)
+    for cls in (optim.SGD, optim.Adam, optim.Adagrad):
+        with pytest.raises(RuntimeError, match="^`fused` and `foreach` cannot be `True` "
+                                               "together.$"):
+            cls([w], fused=True, foreach=True)
+        with pytest.raises(RuntimeError, match="^`fused` does not support `differentiable`$"):
+            cls([w], fused=True, differentiable=True)
+    opt = optim.Adam([w], lr=0.1, betas=(torch.tensor([0.8]), torch.tensor([0.9])))
+    b1, b2 = opt.defaults["betas"]
+    assert b1.shape == () and b2.shape == ()        # squeezed, as PyTorch's _to_scalar
+    (w * 2).sum().backward()
+    opt.step()
+    assert w.tolist() == pytest.approx([-0.1, -0.1], rel=1e-5)
+
+
+@pytest.mark.parametrize("cls,defaults", [
+    (optim.SGD, {"nesterov": False, "maximize": False, "foreach": None,
+                 "differentiable": False, "fused": False}),
+    (optim.Adam, {"amsgrad": False, "maximize": False, "foreach": None, "capturable": False,
+                  "differentiable": False, "decoupled_weight_decay": False, "fused": None}),
+    (optim.AdamW, {"amsgrad": False, "maximize": False, "foreach": None, "capturable": False,
+                   "differentiable": False, "decoupled_weight_decay": True, "fused": None}),
+    (optim.RMSprop, {"momentum": 0, "centered": False, "foreach": None, "maximize": False,
+                     "differentiable": False, "capturable": False}),
+    (optim.Adagrad, {"foreach": None, "maximize": False, "differentiable": False,
+                     "fused": None}),
+])
+def test_loading_an_old_state_dict_fills_in_pytorchs_defaults(cls, defaults):
+    """As PyTorch's __setstate__ does for groups saved before an option existed (recorded
+    from PyTorch 2.13); a step saved as a number becomes the float32 tensor."""
+    w = torch.zeros(2, requires_grad=True)
+    opt = cls([w], lr=0.3)
+    opt.load_state_dict({"state": {}, "param_groups": [{"lr": 0.3, "params": [0]}]})
+    got = {k: v for k, v in opt.param_groups[0].items() if k not in ("params", "lr")}
+    assert got == defaults
+    if cls is not optim.SGD:
+        opt = cls([w], lr=0.3)
+        (w * 2).sum().backward()
+        opt.step()
+        sd = opt.state_dict()
+        sd["state"][0]["step"] = 5
+        opt2 = cls([w], lr=0.3)
+        opt2.load_state_dict(sd)
+        step = opt2.state[w]["step"]
+        assert isinstance(step, torch.Tensor) and step.dtype == torch.float32 and step.item() == 5
+
+
+@pytest.mark.parametrize("make_opt,make_sched", [
+    (lambda p: optim.SGD(p, lr=0.1, momentum=0.9),
+     lambda o: lr_scheduler.OneCycleLR(o, max_lr=0.2, total_steps=40)),
+    (lambda p: optim.Adam(p, lr=1e-2),
+     lambda o: lr_scheduler.OneCycleLR(o, max_lr=1e-2, total_steps=40)),
+    (lambda p: optim.SGD(p, lr=0.1, momentum=0.9),
+     lambda o: lr_scheduler.CyclicLR(o, 0.01, 0.1, step_size_up=3)),
+    (lambda p: optim.SGD(p, lr=0.1),
+     lambda o: lr_scheduler.SequentialLR(o, [lr_scheduler.LinearLR(o, 0.1, total_iters=5),
+                                             lr_scheduler.CosineAnnealingLR(o, 10)], [5])),
+], ids=["one_cycle_momentum", "one_cycle_betas", "cyclic_momentum", "warmup_then_cosine"])
+def test_cycled_momentum_and_betas_recompile_nothing(make_opt, make_sched, compile_policy):
+    """Schedulers that change momentum (SGD) or beta1 (Adam) every step, as well as the lr:
+    they are Python numbers too, so they enter the program as arguments."""
+    x, y, params = mlp_setup(2)
+    opt = make_opt(params)
+    sched = make_sched(opt)
+    for _ in range(6):
+        opt.zero_grad()
+        mlp_loss(x, y, params).backward()
+        opt.step()
+        sched.step()
+    debug.reset_counters()
+    for _ in range(20):
+        opt.zero_grad()
+        mlp_loss(x, y, params).backward()
+        opt.step()
+        sched.step()
+    c = debug.counters()
+    assert c["compiles"] == 0 and c["calls"] == 20, c

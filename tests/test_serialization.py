@@ -32,14 +32,30 @@ def roundtrip(obj):
                                    torch.int64, torch.int32, torch.int8, torch.uint8,
                                    torch.bool, torch.complex64])
 def test_tensor_round_trip_keeps_dtype_shape_and_values(dtype):
-    a = (np.arange(24).reshape(2, 3, 4) % 7 - 3)
-    t = torch.tensor(a).to(dtype)
-    r = roundtrip(t)
-    assert r.dtype is dtype and r.shape == (2, 3, 4)
-    np.testing.assert_array_equal(np.asarray(r.to(torch.float64) if dtype is torch.bfloat16
-                                             else r),
-                                  np.asarray(t.to(torch.float64) if dtype is torch.bfloat16
-                                             else t))
+    for a in [np.arange(24).reshape(2, 3, 4) % 7 - 3, np.array(3), np.array([-2])]:
+        t = torch.tensor(a).to(dtype)
+        r = roundtrip(t)
+        assert r.dtype is dtype and r.shape == a.shape     # 0-d stays 0-d
+        np.testing.assert_array_equal(np.asarray(r.to(torch.float64) if dtype is torch.bfloat16
+                                                 else r),
+                                      np.asarray(t.to(torch.float64) if dtype is torch.bfloat16
+                                                 else t))
+
+
+def test_state_dict_metadata_and_0d_state_round_trip():
+    model = torch.nn.Sequential(torch.nn.Linear(2, 2), torch.nn.BatchNorm1d(2))
+    model(torch.randn(4, 2))
+    sd = roundtrip(model.state_dict())
+    assert sd._metadata == model.state_dict()._metadata
+    assert sd._metadata["1"] == {"version": 2}
+    assert sd["1.num_batches_tracked"].shape == () and sd["1.num_batches_tracked"].item() == 1
+    model.load_state_dict(sd)
+    w = torch.nn.Parameter(torch.ones(2))
+    opt = torch.optim.Adam([w])
+    w.sum().backward()
+    opt.step()
+    st = roundtrip(opt.state_dict())["state"][0]
+    assert st["step"].shape == () and st["step"].item() == 1.0
 
 
 def test_nested_containers_round_trip(tmp_path):

@@ -1,6 +1,8 @@
 """Neural-network ops behind nn.functional: the softmax family (the losses are in losses.py)."""
 from __future__ import annotations
 
+import warnings
+
 import jax
 
 from .. import _dtype as D
@@ -26,9 +28,11 @@ LOG_SOFTMAX = defop("log_softmax", lambda x, dim, dtype=None: jax.nn.log_softmax
                     _softmax_rule("log_softmax"), "LogSoftmaxBackward0", promote=True)
 
 
-def _softmax_front(op):
+def _softmax_front(op, name):
     def front(input, dim=None, _stacklevel=3, dtype=None):
         if dim is None:
+            warnings.warn(f"Implicit dimension choice for {name} has been deprecated. Change "
+                          "the call to include dim=X as an argument.", stacklevel=_stacklevel - 1)
             nd = input.dim()
             dim = 0 if nd in (0, 1, 3) else 1
         params = (("dim", wrap_dim(dim, input.dim())),)
@@ -38,7 +42,7 @@ def _softmax_front(op):
     return front
 
 
-softmax = _softmax_front(SOFTMAX)
-log_softmax = _softmax_front(LOG_SOFTMAX)
+softmax = _softmax_front(SOFTMAX, "softmax")
+log_softmax = _softmax_front(LOG_SOFTMAX, "log_softmax")
 expose(softmax, "softmax", "softmax", "softmax")
 expose(log_softmax, "log_softmax", "log_softmax", "log_softmax")

@@ -69,6 +69,9 @@ def linear(input, weight, bias=None):
     if nd == 0 or wd == 0:
         raise RuntimeError(f"both arguments to linear need to be at least 1D, but they are "
                            f"{nd}D and {wd}D")
+    if bias is not None and input.dtype is not weight.dtype and (nd <= 2 or input.is_contiguous()):
+        raise RuntimeError(f"mat1 and mat2 must have the same dtype, but got "
+                           f"{D.scalar_name(input.dtype)} and {D.scalar_name(weight.dtype)}")
     if bias is not None and wd == 2:
         if nd == 2:
             return apply(LINEAR, (bias, input, weight.t()))

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from .. import _factory
 from ..autograd import no_grad
-from .optimizer import Optimizer, _advance, _lr, _params_with_grad, _step_tensor
+from .optimizer import (Optimizer, _advance, _check_fused, _check_lr, _lr, _params_with_grad,
+                        _step_tensor)
 
 __all__ = ["Adagrad"]
 
@@ -20,6 +21,7 @@ class Adagrad(Optimizer):
     def __init__(self, params, lr=1e-2, lr_decay=0, weight_decay=0,
                  initial_accumulator_value=0, eps=1e-10, foreach=None, *, maximize=False,
                  differentiable=False, fused=None):
+        _check_lr(lr)
         if not 0.0 <= lr:
             raise ValueError(f"Invalid learning rate: {lr}")
         if not 0.0 <= lr_decay:
@@ -36,11 +38,21 @@ class Adagrad(Optimizer):
                     "foreach": foreach, "maximize": maximize,
                     "differentiable": differentiable, "fused": fused}
         super().__init__(params, defaults)
+        _check_fused(fused, foreach, differentiable)
         for group in self.param_groups:
             for p in group["params"]:
                 state = self.state[p]
                 state["step"] = _step_tensor(0.0)
                 state["sum"] = _factory.full_like(p, initial_accumulator_value)
+
+    def __setstate__(self, state):
+        super().__setstate__(state)
+        for group in self.param_groups:
+            group.setdefault("foreach", None)
+            group.setdefault("maximize", False)
+            group.setdefault("differentiable", False)
+            group.setdefault("fused", None)
+        self._steps_to_tensors()
 
     def step(self, closure=None):
         """One update of every parameter that has a gradient (recorded lazily)."""

@@ -22,6 +22,7 @@ from copy import deepcopy
 from .. import _dtype as D
 from .._tensor import Tensor
 from ..autograd import enable_grad
+from ..utils.hooks import RemovableHandle
 
 __all__ = ["Optimizer", "required"]
 
@@ -42,18 +43,6 @@ def _typename(obj):
     t = type(obj)
     return t.__qualname__ if t.__module__ in ("builtins", "__builtin__") else \
         f"{t.__module__}.{t.__qualname__}"
-
-
-class _RemovableHandle:
-    _next_id = 0
-
-    def __init__(self, hooks):
-        _RemovableHandle._next_id += 1
-        self.id = _RemovableHandle._next_id
-        self._hooks = hooks
-
-    def remove(self):
-        self._hooks.pop(self.id, None)
 
 
 def _with_hooks(step):
@@ -121,6 +110,21 @@ class Optimizer:
 
     def __setstate__(self, state):
         self.__dict__.update(state)
+        for name in ("_optimizer_step_pre_hooks", "_optimizer_step_post_hooks",
+                     "_optimizer_state_dict_pre_hooks", "_optimizer_state_dict_post_hooks",
+                     "_optimizer_load_state_dict_pre_hooks",
+                     "_optimizer_load_state_dict_post_hooks"):
+            if name not in self.__dict__:
+                setattr(self, name, OrderedDict())
+        self.defaults.setdefault("differentiable", False)
+
+    def _steps_to_tensors(self):
+        """Old checkpoints hold state['step'] as a number: make it PyTorch's tensor."""
+        for group in self.param_groups:
+            for p in group["params"]:
+                st = self.state.get(p, [])
+                if len(st) != 0 and not isinstance(st["step"], Tensor):
+                    st["step"] = _step_tensor(float(st["step"]))
 
     def __repr__(self):
         s = self.__class__.__name__ + " ("
@@ -219,13 +223,13 @@ class Optimizer:
     # ------------------------------------------------------------ hooks
     def register_step_pre_hook(self, hook):
         """hook(optimizer, args, kwargs) -> None or (new_args, new_kwargs), before step()."""
-        h = _RemovableHandle(self._optimizer_step_pre_hooks)
+        h = RemovableHandle(self._optimizer_step_pre_hooks)
         self._optimizer_step_pre_hooks[h.id] = hook
         return h
 
     def register_step_post_hook(self, hook):
         """hook(optimizer, args, kwargs) -> None, after step()."""
-        h = _RemovableHandle(self._optimizer_step_post_hooks)
+        h = RemovableHandle(self._optimizer_step_post_hooks)
         self._optimizer_step_post_hooks[h.id] = hook
         return h
 
@@ -243,7 +247,7 @@ class Optimizer:
 
     @staticmethod
     def _add_hook(table, hook, prepend):
-        h = _RemovableHandle(table)
+        h = RemovableHandle(table)
         table[h.id] = hook
         if prepend:
             table.move_to_end(h.id, last=False)
@@ -352,6 +356,19 @@ def _advance(state):
     t = _step_value(state) + 1.0
     state["step"] = _step_tensor(t)
     return t
+
+
+def _check_lr(lr):
+    if isinstance(lr, Tensor) and lr.numel() != 1:
+        raise ValueError("Tensor lr must be 1-element")
+
+
+def _check_fused(fused, foreach, differentiable):
+    if fused:
+        if differentiable:
+            raise RuntimeError("`fused` does not support `differentiable`")
+        if foreach:
+            raise RuntimeError("`fused` and `foreach` cannot be `True` together.")
 
 
 def _lr(group):

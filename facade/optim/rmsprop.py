@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from .. import _factory
 from ..autograd import no_grad
-from .optimizer import Optimizer, _advance, _lr, _params_with_grad, _step_tensor
+from .optimizer import (Optimizer, _advance, _check_lr, _lr, _params_with_grad,
+                        _step_tensor)
 
 __all__ = ["RMSprop"]
 
@@ -18,6 +19,7 @@ class RMSprop(Optimizer):
     def __init__(self, params, lr=1e-2, alpha=0.99, eps=1e-8, weight_decay=0, momentum=0,
                  centered=False, capturable=False, foreach=None, maximize=False,
                  differentiable=False):
+        _check_lr(lr)
         if not 0.0 <= lr:
             raise ValueError(f"Invalid learning rate: {lr}")
         if not 0.0 <= eps:
@@ -33,6 +35,17 @@ class RMSprop(Optimizer):
                     "capturable": capturable, "foreach": foreach, "maximize": maximize,
                     "differentiable": differentiable}
         super().__init__(params, defaults)
+
+    def __setstate__(self, state):
+        super().__setstate__(state)
+        for group in self.param_groups:
+            group.setdefault("momentum", 0)
+            group.setdefault("centered", False)
+            group.setdefault("foreach", None)
+            group.setdefault("maximize", False)
+            group.setdefault("differentiable", False)
+            group.setdefault("capturable", False)
+        self._steps_to_tensors()
 
     def step(self, closure=None):
         """One update of every parameter that has a gradient (recorded lazily)."""

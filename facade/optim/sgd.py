@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from ..autograd import no_grad
-from .optimizer import Optimizer, _lr, _params_with_grad
+from .optimizer import Optimizer, _check_fused, _check_lr, _lr, _params_with_grad
 
 __all__ = ["SGD"]
 
@@ -20,6 +20,7 @@ class SGD(Optimizer):
     def __init__(self, params, lr=1e-3, momentum=0, dampening=0, weight_decay=0,
                  nesterov=False, *, maximize=False, foreach=None, differentiable=False,
                  fused=None):
+        _check_lr(lr)
         if lr < 0.0:
             raise ValueError(f"Invalid learning rate: {lr}")
         if momentum < 0.0:
@@ -32,6 +33,16 @@ class SGD(Optimizer):
         if nesterov and (momentum <= 0 or dampening != 0):
             raise ValueError("Nesterov momentum requires a momentum and zero dampening")
         super().__init__(params, defaults)
+        _check_fused(fused, foreach, differentiable)
+
+    def __setstate__(self, state):
+        super().__setstate__(state)
+        for group in self.param_groups:
+            group.setdefault("nesterov", False)
+            group.setdefault("maximize", False)
+            group.setdefault("foreach", None)
+            group.setdefault("differentiable", False)
+            group.setdefault("fused", False)
 
     def step(self, closure=None):
         """One update of every parameter that has a gradient (recorded lazily)."""
@@ -53,7 +64,6 @@ class SGD(Optimizer):
                             buf = state["momentum_buffer"] = grad.detach().clone()
                         else:
                             buf.mul_(momentum).add_(grad, alpha=1 - dampening)
-                        buf
                         grad = grad.add(buf, alpha=momentum) if nesterov else buf
                     p.add_(grad, alpha=-lr)
         return loss

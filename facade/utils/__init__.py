@@ -1,4 +1,5 @@
-"""torch.utils (the data-loading part: `facade.utils.data`)."""
-from . import data, dlpack
+"""torch.utils: data loading (`facade.utils.data`), DLPack (`facade.utils.dlpack`) and hook
+handles (`facade.utils.hooks`)."""
+from . import data, dlpack, hooks
 
-__all__ = ["data", "dlpack"]
+__all__ = ["data", "dlpack", "hooks"]

@@ -78,6 +78,23 @@ SCHEDULERS = {
                                       "steps_per_epoch=4, anneal_strategy='linear', "
                                       "three_phase=True, div_factor=10.0, "
                                       "final_div_factor=100.0, pct_start=0.25)"),
+    "MultiplicativeLR": ("SGD", "MultiplicativeLR(opt, lr_lambda=lambda e: 0.9 + 0.01 * e)"),
+    "ConstantLR": ("SGD", "ConstantLR(opt, factor=0.25, total_iters=4)"),
+    "LinearLR": ("SGD", "LinearLR(opt, start_factor=0.1, end_factor=0.8, total_iters=6)"),
+    "PolynomialLR": ("SGD", "PolynomialLR(opt, total_iters=8, power=2.0)"),
+    "CosineAnnealingWarmRestarts": ("SGD", "CosineAnnealingWarmRestarts(opt, T_0=3, T_mult=2, "
+                                    "eta_min=0.001)"),
+    "CyclicLR_triangular2": ("SGDm", "CyclicLR(opt, base_lr=0.01, max_lr=0.1, step_size_up=3, "
+                             "step_size_down=2, mode='triangular2')"),
+    "CyclicLR_exp_range_adam": ("Adam", "CyclicLR(opt, base_lr=0.01, max_lr=0.1, "
+                                "step_size_up=2, mode='exp_range', gamma=0.9)"),
+    "SequentialLR_warmup_cosine": ("SGD", "SequentialLR(opt, [LinearLR(opt, start_factor=0.2, "
+                                   "total_iters=3), CosineAnnealingLR(opt, T_max=6)], "
+                                   "milestones=[3])"),
+    "ChainedScheduler": ("SGD", "ChainedScheduler([ConstantLR(opt, factor=0.5, total_iters=3), "
+                         "ExponentialLR(opt, gamma=0.9)])"),
+    "chained_by_hand": ("SGD", "[StepLR(opt, step_size=2, gamma=0.5), "
+                        "ExponentialLR(opt, gamma=0.9)]"),
 }
 
 
@@ -88,14 +105,16 @@ def schedule(opt_kind, expr, steps=15):
            "Adam": lambda: torch.optim.Adam([w], lr=0.1)}[opt_kind]()
     env = dict(vars(torch.optim.lr_scheduler), opt=opt)
     sched = eval(expr, env)
+    scheds = sched if isinstance(sched, list) else [sched]   # several stepped in turn
     total = getattr(sched, "total_steps", steps)
-    lrs, moms = [sched.get_last_lr()[0]], []
+    lrs, moms = [scheds[-1].get_last_lr()[0]], []
     mom = (lambda g: g["betas"][0]) if opt_kind == "Adam" else (lambda g: g["momentum"])
     moms.append(mom(opt.param_groups[0]))
     for _ in range(min(steps, total - 1)):
         opt.step()
-        sched.step()
-        lrs.append(sched.get_last_lr()[0])
+        for s in scheds:
+            s.step()
+        lrs.append(scheds[-1].get_last_lr()[0])
         moms.append(mom(opt.param_groups[0]))
     return {"optimizer": opt_kind, "expr": expr, "lrs": lrs, "momentum": moms}
 

@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import math
+import warnings
 
+from ... import _dtype as D
 from ... import _factory as Fac
 from .._fns import cat
 from .. import functional as F
@@ -30,15 +32,6 @@ class ReLU(Module):
     extra_repr = _inplace_repr
 
 
-class ReLU6(Module):
-    def __init__(self, inplace=False):
-        super().__init__()
-        self.inplace = inplace
-
-    def forward(self, input):
-        return F.relu6(input, self.inplace)
-
-    extra_repr = _inplace_repr
 
 
 class LeakyReLU(Module):
@@ -130,6 +123,16 @@ class Hardtanh(Module):
             ", inplace=True" if self.inplace else "")
 
 
+class ReLU6(Hardtanh):
+    def __init__(self, inplace=False):
+        super().__init__(0.0, 6.0, inplace)
+
+    def forward(self, input):
+        return F.relu6(input, self.inplace)
+
+    extra_repr = _inplace_repr
+
+
 class Sigmoid(Module):
     def forward(self, input):
         return F.sigmoid(input)
@@ -165,15 +168,24 @@ class LogSoftmax(Module):
 
 
 # ------------------------------------------------------------------ attention
-def _float_mask(mask, dtype, name):
-    """A boolean mask (True = not allowed) as an additive float mask (-inf where True)."""
+def _canonical_mask(mask, mask_name, other_type, other_name, target_type, check_other=True):
+    """F._canonical_mask: a boolean mask (True = not allowed) as an additive float mask (-inf
+    where True); a float mask is kept. Warns, as PyTorch, when the two masks' types differ."""
     if mask is None:
         return None
+    if mask.dtype.name != "bool" and not mask.dtype.is_floating_point:
+        raise AssertionError(f"only bool and floating types of {mask_name} are supported")
+    if check_other and other_type is not None and mask.dtype != other_type:
+        warnings.warn(f"Support for mismatched {mask_name} and {other_name} is deprecated. Use "
+                      "same type for both instead.", stacklevel=3)
     if mask.dtype.is_floating_point:
         return mask
-    if mask.dtype.name != "bool":
-        raise AssertionError(f"only bool and floating types of {name} are supported")
-    return Fac.zeros(tuple(mask.shape), dtype=dtype).masked_fill(mask, float("-inf"))
+    return Fac.zeros(tuple(mask.shape), dtype=target_type,
+                     device=mask.device).masked_fill(mask, float("-inf"))
+
+
+def _none_or_dtype(t):
+    return None if t is None else t.dtype
 
 
 def _mha_shape_check(query, key, value, key_padding_mask, attn_mask, num_heads):
@@ -230,23 +242,23 @@ class MultiheadAttention(Module):
             raise AssertionError("embed_dim must be divisible by num_heads")
         E = embed_dim
         if not self._qkv_same_embed_dim:
-            self.q_proj_weight = Parameter(Fac.empty((E, E), dtype=dtype))
-            self.k_proj_weight = Parameter(Fac.empty((E, self.kdim), dtype=dtype))
-            self.v_proj_weight = Parameter(Fac.empty((E, self.vdim), dtype=dtype))
+            self.q_proj_weight = Parameter(Fac.empty((E, E), dtype=dtype, device=device))
+            self.k_proj_weight = Parameter(Fac.empty((E, self.kdim), dtype=dtype, device=device))
+            self.v_proj_weight = Parameter(Fac.empty((E, self.vdim), dtype=dtype, device=device))
             self.register_parameter("in_proj_weight", None)
         else:
-            self.in_proj_weight = Parameter(Fac.empty((3 * E, E), dtype=dtype))
+            self.in_proj_weight = Parameter(Fac.empty((3 * E, E), dtype=dtype, device=device))
             self.register_parameter("q_proj_weight", None)
             self.register_parameter("k_proj_weight", None)
             self.register_parameter("v_proj_weight", None)
         if bias:
-            self.in_proj_bias = Parameter(Fac.empty(3 * E, dtype=dtype))
+            self.in_proj_bias = Parameter(Fac.empty(3 * E, dtype=dtype, device=device))
         else:
             self.register_parameter("in_proj_bias", None)
-        self.out_proj = NonDynamicallyQuantizableLinear(E, E, bias=bias, dtype=dtype)
+        self.out_proj = NonDynamicallyQuantizableLinear(E, E, bias=bias, dtype=dtype, device=device)
         if add_bias_kv:
-            self.bias_k = Parameter(Fac.empty((1, 1, E), dtype=dtype))
-            self.bias_v = Parameter(Fac.empty((1, 1, E), dtype=dtype))
+            self.bias_k = Parameter(Fac.empty((1, 1, E), dtype=dtype, device=device))
+            self.bias_v = Parameter(Fac.empty((1, 1, E), dtype=dtype, device=device))
         else:
             self.bias_k = self.bias_v = None
         self.add_zero_attn = add_zero_attn
@@ -269,12 +281,21 @@ class MultiheadAttention(Module):
 
     def forward(self, query, key, value, key_padding_mask=None, need_weights=True,
                 attn_mask=None, average_attn_weights=True, is_causal=False):
+        key_padding_mask = _canonical_mask(key_padding_mask, "key_padding_mask",
+                                           _none_or_dtype(attn_mask), "attn_mask", query.dtype)
+        attn_mask = _canonical_mask(attn_mask, "attn_mask", None, "", query.dtype,
+                                    check_other=False)
         batched = _mha_shape_check(query, key, value, key_padding_mask, attn_mask,
                                    self.num_heads)
         if is_causal and attn_mask is None:
             raise RuntimeError(
                 "Need attn_mask if specifying the is_causal hint. You may use the Transformer "
                 "module method `generate_square_subsequent_mask` to create this mask.")
+        causal = is_causal and key_padding_mask is None and not need_weights
+        if causal:
+            # PyTorch then ignores attn_mask (the hint says it is causal) and runs
+            # scaled_dot_product_attention(is_causal=True): an upper-left causal mask
+            attn_mask = None
         if batched and self.batch_first:
             # contiguous: facade's matmul folds a 3-d input with `view`, which fails on a
             # transposed one (PyTorch's reshapes)
@@ -284,7 +305,7 @@ class MultiheadAttention(Module):
             if key_padding_mask is not None:
                 key_padding_mask = key_padding_mask.unsqueeze(0)
         out, weights = self._attend(query, key, value, key_padding_mask, need_weights,
-                                    attn_mask, average_attn_weights)
+                                    attn_mask, average_attn_weights, causal)
         if not batched:
             out = out.squeeze(1)
             if weights is not None:
@@ -294,7 +315,7 @@ class MultiheadAttention(Module):
         return out, weights
 
     def _attend(self, query, key, value, key_padding_mask, need_weights, attn_mask,
-                average_attn_weights):
+                average_attn_weights, causal=False):
         """Sequence-first (L, N, E) attention: the math of F.multi_head_attention_forward."""
         tgt_len, bsz, E = query.shape
         if E != self.embed_dim:
@@ -311,9 +332,10 @@ class MultiheadAttention(Module):
         k = F.linear(key, w_k, b_k)
         v = F.linear(value, w_v, b_v)
 
-        attn_mask = _float_mask(attn_mask, q.dtype, "attn_mask")
-        key_padding_mask = _float_mask(key_padding_mask, q.dtype, "key_padding_mask")
         src_len = k.shape[0]
+        if causal:
+            allowed = Fac.ones((tgt_len, src_len), dtype=D.bool_, device=q.device).tril()
+            attn_mask = _canonical_mask(allowed.logical_not(), "attn_mask", None, "", q.dtype)
         if attn_mask is not None:
             if attn_mask.dim() == 2:
                 if tuple(attn_mask.shape) != (tgt_len, src_len):
@@ -327,7 +349,7 @@ class MultiheadAttention(Module):
 
         def pad_col(m):   # one more key position that every query may attend
             return None if m is None else cat(
-                [m, Fac.zeros(tuple(m.shape[:-1]) + (1,), dtype=m.dtype)], -1)
+                [m, Fac.zeros(tuple(m.shape[:-1]) + (1,), dtype=m.dtype, device=m.device)], -1)
 
         if self.bias_k is not None:
             k = cat([k, self.bias_k.expand(1, bsz, E)])
@@ -338,7 +360,7 @@ class MultiheadAttention(Module):
         k = k.reshape(k.shape[0], bsz * H, hd).transpose(0, 1)
         v = v.reshape(v.shape[0], bsz * H, hd).transpose(0, 1)
         if self.add_zero_attn:
-            z = Fac.zeros((bsz * H, 1, hd), dtype=k.dtype)
+            z = Fac.zeros((bsz * H, 1, hd), dtype=k.dtype, device=k.device)
             k, v = cat([k, z], 1), cat([v, z], 1)
             attn_mask, key_padding_mask = pad_col(attn_mask), pad_col(key_padding_mask)
         src_len = k.shape[1]

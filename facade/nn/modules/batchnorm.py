@@ -23,15 +23,15 @@ class _BatchNorm(Module):
         self.affine = affine
         self.track_running_stats = track_running_stats
         if affine:
-            self.weight = Parameter(Fac.empty(num_features, dtype=dtype))
-            self.bias = Parameter(Fac.empty(num_features, dtype=dtype))
+            self.weight = Parameter(Fac.empty(num_features, dtype=dtype, device=device))
+            self.bias = Parameter(Fac.empty(num_features, dtype=dtype, device=device))
         else:
             self.register_parameter("weight", None)
             self.register_parameter("bias", None)
         if track_running_stats:
-            self.register_buffer("running_mean", Fac.zeros(num_features, dtype=dtype))
-            self.register_buffer("running_var", Fac.ones(num_features, dtype=dtype))
-            self.register_buffer("num_batches_tracked", Fac.zeros((), dtype=D.int64))
+            self.register_buffer("running_mean", Fac.zeros(num_features, dtype=dtype, device=device))
+            self.register_buffer("running_var", Fac.ones(num_features, dtype=dtype, device=device))
+            self.register_buffer("num_batches_tracked", Fac.zeros((), dtype=D.int64, device=device))
         else:
             self.register_buffer("running_mean", None)
             self.register_buffer("running_var", None)

@@ -26,7 +26,8 @@ class _ConvNd(Module):
     _n = 2
 
     def __init__(self, in_channels, out_channels, kernel_size, stride, padding, dilation,
-                 transposed, output_padding, groups, bias, padding_mode, dtype=None):
+                 transposed, output_padding, groups, bias, padding_mode, device=None,
+                 dtype=None):
         super().__init__()
         n = self._n
         if groups <= 0:
@@ -72,9 +73,9 @@ class _ConvNd(Module):
             shape = (in_channels, out_channels // groups) + self.kernel_size
         else:
             shape = (out_channels, in_channels // groups) + self.kernel_size
-        self.weight = Parameter(Fac.empty(shape, dtype=dtype))
+        self.weight = Parameter(Fac.empty(shape, dtype=dtype, device=device))
         if bias:
-            self.bias = Parameter(Fac.empty(out_channels, dtype=dtype))
+            self.bias = Parameter(Fac.empty(out_channels, dtype=dtype, device=device))
         else:
             self.register_parameter("bias", None)
         self.reset_parameters()
@@ -118,7 +119,7 @@ class Conv1d(_ConvNd):
     def __init__(self, in_channels, out_channels, kernel_size, stride=1, padding=0, dilation=1,
                  groups=1, bias=True, padding_mode="zeros", device=None, dtype=None):
         super().__init__(in_channels, out_channels, kernel_size, stride, padding, dilation,
-                         False, 0, groups, bias, padding_mode, dtype)
+                         False, 0, groups, bias, padding_mode, device, dtype)
 
     def forward(self, input):
         return self._conv_forward(input, self.weight, self.bias, F.conv1d)
@@ -131,7 +132,7 @@ class Conv2d(_ConvNd):
     def __init__(self, in_channels, out_channels, kernel_size, stride=1, padding=0, dilation=1,
                  groups=1, bias=True, padding_mode="zeros", device=None, dtype=None):
         super().__init__(in_channels, out_channels, kernel_size, stride, padding, dilation,
-                         False, 0, groups, bias, padding_mode, dtype)
+                         False, 0, groups, bias, padding_mode, device, dtype)
 
     def forward(self, input):
         return self._conv_forward(input, self.weight, self.bias, F.conv2d)
@@ -148,7 +149,7 @@ class ConvTranspose2d(_ConvNd):
             raise ValueError(f'Only "zeros" padding mode is supported for '
                              f"{type(self).__name__}")
         super().__init__(in_channels, out_channels, kernel_size, stride, padding, dilation,
-                         True, output_padding, groups, bias, padding_mode, dtype)
+                         True, output_padding, groups, bias, padding_mode, device, dtype)
 
     def forward(self, input, output_size=None):
         if output_size is not None:

@@ -32,9 +32,9 @@ class Linear(Module):
         super().__init__()
         self.in_features = in_features
         self.out_features = out_features
-        self.weight = Parameter(Fac.empty((out_features, in_features), dtype=dtype))
+        self.weight = Parameter(Fac.empty((out_features, in_features), dtype=dtype, device=device))
         if bias:
-            self.bias = Parameter(Fac.empty(out_features, dtype=dtype))
+            self.bias = Parameter(Fac.empty(out_features, dtype=dtype, device=device))
         else:
             self.register_parameter("bias", None)
         self.reset_parameters()
@@ -68,9 +68,9 @@ class Bilinear(Module):
         self.in2_features = in2_features
         self.out_features = out_features
         self.weight = Parameter(Fac.empty((out_features, in1_features, in2_features),
-                                          dtype=dtype))
+                                          dtype=dtype, device=device))
         if bias:
-            self.bias = Parameter(Fac.empty(out_features, dtype=dtype))
+            self.bias = Parameter(Fac.empty(out_features, dtype=dtype, device=device))
         else:
             self.register_parameter("bias", None)
         self.reset_parameters()

@@ -6,16 +6,23 @@ costs one Python call on top of `forward`.
 """
 from __future__ import annotations
 
+import functools
 import itertools
+import warnings
+import weakref
 from collections import OrderedDict, namedtuple
 from collections.abc import Mapping
 
 from ... import _dtype as D
 from ...autograd import no_grad
 from ..._tensor import Tensor, device as _device
+from ...utils.hooks import RemovableHandle
 from ..parameter import Buffer, Parameter
+from ._backward_hook import BackwardHook
 
 __all__ = ["Module", "RemovableHandle"]
+
+_EXTRA_STATE_KEY_SUFFIX = "_extra_state"
 
 
 def typename(obj):
@@ -52,25 +59,23 @@ class _IncompatibleKeys(namedtuple("IncompatibleKeys", ["missing_keys", "unexpec
     __str__ = __repr__
 
 
-class RemovableHandle:
-    """What the register_*_hook methods return: `.remove()` unregisters the hook; also a
-    context manager that removes it on exit."""
-    _next_id = 0
+class _WrappedHook:
+    """A load_state_dict pre-hook, called with its module (held weakly) first."""
 
-    def __init__(self, *dicts):
-        self.id = RemovableHandle._next_id
-        RemovableHandle._next_id += 1
-        self._dicts = dicts
+    def __init__(self, hook, module=None):
+        self.hook = hook
+        functools.update_wrapper(self, hook)
+        self.with_module = module is not None
+        if module is not None:
+            self.module = weakref.ref(module)
 
-    def remove(self):
-        for d in self._dicts:
-            d.pop(self.id, None)
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.remove()
+    def __call__(self, *args, **kwargs):
+        if self.with_module:
+            module = self.module()
+            if module is None:
+                raise RuntimeError("You are trying to call the hook of a dead Module!")
+            return self.hook(module, *args, **kwargs)
+        return self.hook(*args, **kwargs)
 
 
 def _forward_unimplemented(self, *input):
@@ -133,11 +138,19 @@ class Module:
         d["_parameters"] = {}
         d["_buffers"] = {}
         d["_non_persistent_buffers_set"] = set()
-        d["_modules"] = {}
+        d["_backward_pre_hooks"] = OrderedDict()
+        d["_backward_hooks"] = OrderedDict()
+        d["_is_full_backward_hook"] = None
         d["_forward_hooks"] = OrderedDict()
-        d["_forward_hooks_with_kwargs"] = {}
+        d["_forward_hooks_with_kwargs"] = OrderedDict()
+        d["_forward_hooks_always_called"] = OrderedDict()
         d["_forward_pre_hooks"] = OrderedDict()
-        d["_forward_pre_hooks_with_kwargs"] = {}
+        d["_forward_pre_hooks_with_kwargs"] = OrderedDict()
+        d["_state_dict_hooks"] = OrderedDict()
+        d["_state_dict_pre_hooks"] = OrderedDict()
+        d["_load_state_dict_pre_hooks"] = OrderedDict()
+        d["_load_state_dict_post_hooks"] = OrderedDict()
+        d["_modules"] = {}
         if self.call_super_init:
             super().__init__(*args, **kwargs)
 
@@ -146,52 +159,201 @@ class Module:
     # ------------------------------------------------------------ calling
     def __call__(self, *args, **kwargs):
         d = self.__dict__
-        if not (d["_forward_hooks"] or d["_forward_pre_hooks"]):
+        if not (d["_forward_hooks"] or d["_forward_pre_hooks"] or d["_backward_hooks"]
+                or d["_backward_pre_hooks"]):
             return self.forward(*args, **kwargs)
-        for hid, hook in list(d["_forward_pre_hooks"].items()):
-            if hid in d["_forward_pre_hooks_with_kwargs"]:
-                res = hook(self, args, kwargs)
-                if res is not None:
-                    if not (isinstance(res, tuple) and len(res) == 2):
-                        raise RuntimeError(
-                            "forward pre-hook must return None or a tuple of (new_args, "
-                            f"new_kwargs), but got {res}.")
-                    args, kwargs = res
-            else:
-                res = hook(self, args)
-                if res is not None:
-                    args = res if isinstance(res, tuple) else (res,)
-        result = self.forward(*args, **kwargs)
-        for hid, hook in list(d["_forward_hooks"].items()):
-            if hid in d["_forward_hooks_with_kwargs"]:
-                res = hook(self, args, kwargs, result)
-            else:
-                res = hook(self, args, result)
-            if res is not None:
-                result = res
-        return result
+        return self._call_with_hooks(args, kwargs)
 
     _call_impl = __call__
+    _wrapped_call_impl = __call__
+
+    def _call_with_hooks(self, args, kwargs):
+        """PyTorch's _call_impl: forward pre-hooks, backward hooks around the inputs,
+        forward, forward hooks, backward hooks around the outputs; forward hooks registered
+        with always_call=True also run when forward raises."""
+        d = self.__dict__
+        result = None
+        called_always = set()
+        try:
+            for hid, hook in list(d["_forward_pre_hooks"].items()):
+                if hid in d["_forward_pre_hooks_with_kwargs"]:
+                    res = hook(self, args, kwargs)
+                    if res is not None:
+                        if not (isinstance(res, tuple) and len(res) == 2):
+                            raise RuntimeError(
+                                "forward pre-hook must return None or a tuple of (new_args, "
+                                f"new_kwargs), but got {res}.")
+                        args, kwargs = res
+                else:
+                    res = hook(self, args)
+                    if res is not None:
+                        args = res if isinstance(res, tuple) else (res,)
+            # facade has no per-node hooks: a (deprecated) non-full backward hook sees the
+            # module's input and output gradients, as a full one does
+            full = list(d["_backward_hooks"].values())
+            pre = list(d["_backward_pre_hooks"].values())
+            bw_hook = None
+            if full or pre:
+                bw_hook = BackwardHook(self, full, pre)
+                args = bw_hook.setup_input_hook(args)
+            result = self.forward(*args, **kwargs)
+            for hid, hook in list(d["_forward_hooks"].items()):
+                if hid in d["_forward_hooks_always_called"]:
+                    called_always.add(hid)
+                if hid in d["_forward_hooks_with_kwargs"]:
+                    res = hook(self, args, kwargs, result)
+                else:
+                    res = hook(self, args, result)
+                if res is not None:
+                    result = res
+            if bw_hook is not None:
+                if not isinstance(result, (Tensor, tuple)):
+                    warnings.warn("For backward hooks to be called, module output should be a "
+                                  "Tensor or a tuple of Tensors but received "
+                                  f"{type(result)}", stacklevel=2)
+                result = bw_hook.setup_output_hook(result)
+            return result
+        except Exception:
+            for hid, hook in list(d["_forward_hooks"].items()):
+                if hid in d["_forward_hooks_always_called"] and hid not in called_always:
+                    try:
+                        if hid in d["_forward_hooks_with_kwargs"]:
+                            res = hook(self, args, kwargs, result)
+                        else:
+                            res = hook(self, args, result)
+                        if res is not None:
+                            result = res
+                    except Exception as e:
+                        warnings.warn("module forward hook with ``always_call=True`` raised an "
+                                      "exception that was silenced as another error was raised "
+                                      f"in forward: {str(e)}", stacklevel=2)
+            raise
 
     def register_forward_pre_hook(self, hook, *, prepend=False, with_kwargs=False):
         """hook(module, args) -> None or new args (or, with_kwargs, (args, kwargs))."""
-        return self._add_hook("_forward_pre_hooks", hook, prepend, with_kwargs)
+        d = self.__dict__
+        handle = RemovableHandle(d["_forward_pre_hooks"],
+                                 extra_dict=d["_forward_pre_hooks_with_kwargs"])
+        d["_forward_pre_hooks"][handle.id] = hook
+        if with_kwargs:
+            d["_forward_pre_hooks_with_kwargs"][handle.id] = True
+        if prepend:
+            d["_forward_pre_hooks"].move_to_end(handle.id, last=False)
+        return handle
 
     def register_forward_hook(self, hook, *, prepend=False, with_kwargs=False,
                               always_call=False):
-        """hook(module, args, output) -> None or a replacement output."""
-        return self._add_hook("_forward_hooks", hook, prepend, with_kwargs)
-
-    def _add_hook(self, table, hook, prepend, with_kwargs):
-        hooks = self.__dict__[table]
-        kw = self.__dict__[table + "_with_kwargs"]
-        handle = RemovableHandle(hooks, kw)
-        hooks[handle.id] = hook
+        """hook(module, args, output) -> None or a replacement output (with_kwargs:
+        hook(module, args, kwargs, output)); always_call: also run it when forward raises."""
+        d = self.__dict__
+        handle = RemovableHandle(d["_forward_hooks"], extra_dict=[
+            d["_forward_hooks_with_kwargs"], d["_forward_hooks_always_called"]])
+        d["_forward_hooks"][handle.id] = hook
         if with_kwargs:
-            kw[handle.id] = True
+            d["_forward_hooks_with_kwargs"][handle.id] = True
+        if always_call:
+            d["_forward_hooks_always_called"][handle.id] = True
         if prepend:
-            hooks.move_to_end(handle.id, last=False)
+            d["_forward_hooks"].move_to_end(handle.id, last=False)
         return handle
+
+    def register_full_backward_pre_hook(self, hook, prepend=False):
+        """hook(module, grad_output) -> None or a replacement grad_output, called when the
+        gradients with respect to the module's outputs are computed."""
+        handle = RemovableHandle(self._backward_pre_hooks)
+        self._backward_pre_hooks[handle.id] = hook
+        if prepend:
+            self._backward_pre_hooks.move_to_end(handle.id, last=False)
+        return handle
+
+    def register_full_backward_hook(self, hook, prepend=False):
+        """hook(module, grad_input, grad_output) -> None or a replacement grad_input, called
+        when the gradients with respect to the module's inputs are computed (one entry per
+        positional argument, None where it is not a tensor that requires grad)."""
+        if self._is_full_backward_hook is False:
+            raise RuntimeError("Cannot use both regular backward hooks and full backward hooks "
+                               "on a single Module. Please use only one of them.")
+        self.__dict__["_is_full_backward_hook"] = True
+        handle = RemovableHandle(self._backward_hooks)
+        self._backward_hooks[handle.id] = hook
+        if prepend:
+            self._backward_hooks.move_to_end(handle.id, last=False)
+        return handle
+
+    def register_backward_hook(self, hook):
+        """Deprecated (use register_full_backward_hook). facade calls it with the module's
+        input and output gradients, as a full backward hook."""
+        if self._is_full_backward_hook is True:
+            raise RuntimeError("Cannot use both regular backward hooks and full backward hooks "
+                               "on a single Module. Please use only one of them.")
+        self.__dict__["_is_full_backward_hook"] = False
+        handle = RemovableHandle(self._backward_hooks)
+        self._backward_hooks[handle.id] = hook
+        return handle
+
+    def _get_backward_hooks(self):
+        hooks = list(self.__dict__["_backward_hooks"].values())
+        if not hooks:
+            return [], []
+        return (hooks, []) if self._is_full_backward_hook else ([], hooks)
+
+    def _get_backward_pre_hooks(self):
+        return list(self._backward_pre_hooks.values())
+
+    # ------------------------------------------------------------ state-dict hooks
+    def register_state_dict_pre_hook(self, hook):
+        """hook(module, prefix, keep_vars), before state_dict() saves this module."""
+        handle = RemovableHandle(self._state_dict_pre_hooks)
+        self._state_dict_pre_hooks[handle.id] = hook
+        return handle
+
+    def register_state_dict_post_hook(self, hook):
+        """hook(module, state_dict, prefix, local_metadata) -> None, after state_dict()
+        saved this module (it may edit state_dict in place)."""
+        hook._from_public_api = True
+        handle = RemovableHandle(self._state_dict_hooks)
+        self._state_dict_hooks[handle.id] = hook
+        return handle
+
+    def _register_state_dict_hook(self, hook):
+        if getattr(hook, "_from_public_api", False):
+            raise RuntimeError("Cannot register the same function as the state dict post hook "
+                               "that was previously registered via "
+                               "register_state_dict_post_hook")
+        handle = RemovableHandle(self._state_dict_hooks)
+        self._state_dict_hooks[handle.id] = hook
+        return handle
+
+    def _register_load_state_dict_pre_hook(self, hook, with_module=False):
+        handle = RemovableHandle(self._load_state_dict_pre_hooks)
+        self._load_state_dict_pre_hooks[handle.id] = _WrappedHook(hook,
+                                                                  self if with_module else None)
+        return handle
+
+    def register_load_state_dict_pre_hook(self, hook):
+        """hook(module, state_dict, prefix, local_metadata, strict, missing_keys,
+        unexpected_keys, error_msgs), before this module loads its part of a state_dict."""
+        return self._register_load_state_dict_pre_hook(hook, with_module=True)
+
+    def register_load_state_dict_post_hook(self, hook):
+        """hook(module, incompatible_keys) -> None, after load_state_dict() loaded this module
+        and its children (it may edit incompatible_keys' lists in place)."""
+        handle = RemovableHandle(self._load_state_dict_post_hooks)
+        self._load_state_dict_post_hooks[handle.id] = hook
+        return handle
+
+    def get_extra_state(self):
+        """Override (with set_extra_state) to add `<prefix>_extra_state` to the state_dict."""
+        raise RuntimeError(
+            "Reached a code path in Module.get_extra_state() that should never be called. "
+            "Please file an issue at https://github.com/pytorch/pytorch/issues/new?template="
+            "bug-report.yml to report this bug.")
+
+    def set_extra_state(self, state):
+        raise RuntimeError(
+            "Reached a code path in Module.set_extra_state() that should never be called. "
+            "Please file an issue at https://github.com/pytorch/pytorch/issues/new?template="
+            "bug-report.yml to report this bug.")
 
     # ------------------------------------------------------------ registration
     def register_buffer(self, name, tensor, persistent=True):
@@ -268,6 +430,22 @@ class Module:
             if not isinstance(mod, Module):
                 raise AttributeError("`" + item + "` is not an nn.Module")
         return mod
+
+    def set_submodule(self, target, module, strict=False):
+        """Replace (or, unless strict, add) the submodule at dotted path `target`."""
+        if target == "":
+            raise ValueError("Cannot set the submodule without a target name!")
+        atoms = target.split(".")
+        if not isinstance(module, Module):
+            raise ValueError("`" + "module" + f"` is not an nn.Module, found {type(module)}")
+        parent = self if len(atoms) == 1 else self.get_submodule(".".join(atoms[:-1]))
+        if strict and not hasattr(parent, atoms[-1]):
+            raise AttributeError(parent._get_name() + " has no attribute `" + atoms[-1] + "`")
+        if hasattr(parent, atoms[-1]):
+            mod = getattr(parent, atoms[-1])
+            if not isinstance(mod, Module):
+                raise AttributeError("`" + atoms[-1] + "` is not an nn.Module")
+        setattr(parent, atoms[-1], module)
 
     def get_parameter(self, target):
         module_path, _, name = target.rpartition(".")
@@ -476,32 +654,51 @@ class Module:
         for name, b in self._buffers.items():
             if b is not None and name not in self._non_persistent_buffers_set:
                 destination[prefix + name] = b if keep_vars else b.detach()
+        if type(self).get_extra_state is not Module.get_extra_state:
+            destination[prefix + _EXTRA_STATE_KEY_SUFFIX] = self.get_extra_state()
 
     def state_dict(self, *args, destination=None, prefix="", keep_vars=False):
         """An OrderedDict of parameters and persistent buffers by dotted name. Its tensors are
         detached aliases: a later in-place update of the model shows through them (as in
         PyTorch); `copy.deepcopy` the dict to snapshot it."""
         if args:
-            destination = args[0] if destination is None else destination
-            if len(args) > 1:
+            warnings.warn(
+                "Positional args are being deprecated, use kwargs instead. Refer to "
+                "https://pytorch.org/docs/main/generated/torch.nn.Module.html#torch.nn.Module."
+                "state_dict for details.", FutureWarning, stacklevel=2)
+            if destination is None:
+                destination = args[0]
+            if len(args) > 1 and prefix == "":
                 prefix = args[1]
-            if len(args) > 2:
+            if len(args) > 2 and keep_vars is False:
                 keep_vars = args[2]
         if destination is None:
             destination = OrderedDict()
             destination._metadata = OrderedDict()
-        meta = getattr(destination, "_metadata", None)
-        if meta is not None:
-            meta[prefix[:-1]] = {"version": self._version}
+        local_metadata = {"version": self._version}
+        if hasattr(destination, "_metadata"):
+            destination._metadata[prefix[:-1]] = local_metadata
+        for hook in self._state_dict_pre_hooks.values():
+            hook(self, prefix, keep_vars)
         self._save_to_state_dict(destination, prefix, keep_vars)
         for name, m in self._modules.items():
             if m is not None:
                 m.state_dict(destination=destination, prefix=prefix + name + ".",
                              keep_vars=keep_vars)
+        for hook in self._state_dict_hooks.values():
+            res = hook(self, destination, prefix, local_metadata)
+            if not getattr(hook, "_from_public_api", False):
+                if res is not None:
+                    destination = res
+            elif res is not None:
+                raise RuntimeError("state_dict post-hook must return None")
         return destination
 
     def _load_from_state_dict(self, state_dict, prefix, local_metadata, strict, missing_keys,
                               unexpected_keys, error_msgs):
+        for hook in self._load_state_dict_pre_hooks.values():
+            hook(state_dict, prefix, local_metadata, strict, missing_keys, unexpected_keys,
+                 error_msgs)
         persistent = {k: v for k, v in self._buffers.items()
                       if k not in self._non_persistent_buffers_set}
         local_state = {k: v for k, v in itertools.chain(self._parameters.items(),
@@ -519,7 +716,7 @@ class Module:
                                   "torch.Tensor or Tensor-like object from checkpoint but "
                                   f"received {type(value)}")
                 continue
-            if len(param.shape) == 0 and len(value.shape) == 1:
+            if len(param.shape) == 0 and len(value.shape) == 1 and value.shape[0] == 1:
                 value = value[0]   # PyTorch's backward compatibility for 0-d parameters
             if value.shape != param.shape:
                 error_msgs.append(
@@ -529,8 +726,11 @@ class Module:
             try:
                 with no_grad():
                     if assign:
-                        if isinstance(param, Parameter) and not isinstance(value, Parameter):
-                            value = Parameter(value, requires_grad=param.requires_grad)
+                        if isinstance(param, Parameter):
+                            if not isinstance(value, Parameter):
+                                value = Parameter(value, requires_grad=param.requires_grad)
+                            else:
+                                value.requires_grad_(param.requires_grad)
                         setattr(self, name, value)
                     else:
                         param.copy_(value)
@@ -539,9 +739,17 @@ class Module:
                     f'While copying the parameter named "{key}", whose dimensions in the model '
                     f"are {param.size()} and whose dimensions in the checkpoint are "
                     f"{value.size()}, an exception occurred : {ex.args}.")
+        extra_key = prefix + _EXTRA_STATE_KEY_SUFFIX
+        if type(self).set_extra_state is not Module.set_extra_state:
+            if extra_key in state_dict:
+                self.set_extra_state(state_dict[extra_key])
+            elif strict:
+                missing_keys.append(extra_key)
+        elif strict and extra_key in state_dict:
+            unexpected_keys.append(extra_key)
         if strict:
             for key in state_dict:
-                if key.startswith(prefix):
+                if key.startswith(prefix) and key != extra_key:
                     parts = key[len(prefix):].split(".", 1)
                     if len(parts) > 1:
                         if parts[0] not in self._modules:
@@ -559,6 +767,8 @@ class Module:
         missing, unexpected, errors = [], [], []
         metadata = getattr(state_dict, "_metadata", None)
         state_dict = OrderedDict(state_dict)
+        if metadata is not None:
+            state_dict._metadata = metadata
 
         def load(module, local_state, prefix=""):
             local_meta = {} if metadata is None else dict(metadata.get(prefix[:-1], {}))
@@ -570,6 +780,13 @@ class Module:
                 if child is not None:
                     cp = prefix + name + "."
                     load(child, {k: v for k, v in local_state.items() if k.startswith(cp)}, cp)
+            incompatible = _IncompatibleKeys(missing, unexpected)
+            for hook in module._load_state_dict_post_hooks.values():
+                if hook(module, incompatible) is not None:
+                    raise AssertionError(
+                        "Hooks registered with ``register_load_state_dict_post_hook`` are not "
+                        "expected to return new values, if incompatible_keys need to be "
+                        "modified, it should be done inplace.")
 
         load(self, state_dict)
         if strict:
@@ -652,6 +869,19 @@ class Module:
     def bfloat16(self):
         return self._apply(lambda t: t.bfloat16() if t.is_floating_point() else t)
 
+    def to_empty(self, *, device, recurse=True):
+        """Parameters and buffers replaced by new (zero) tensors on `device`."""
+        from ... import _factory
+        return self._apply(lambda t: _factory.empty_like(t, device=device), recurse=recurse)
+
+    def share_memory(self):
+        """A no-op returning self: facade loads data in one process."""
+        return self
+
+    def compile(self, *args, **kwargs):
+        """A no-op: facade already compiles each recurring step into one program."""
+        return None
+
     # ------------------------------------------------------------ printing
     def _get_name(self):
         return type(self).__name__
@@ -679,3 +909,11 @@ class Module:
 
     def __setstate__(self, state):
         self.__dict__.update(state)
+        d = self.__dict__
+        for name in ("_forward_pre_hooks", "_forward_pre_hooks_with_kwargs", "_forward_hooks",
+                     "_forward_hooks_with_kwargs", "_forward_hooks_always_called",
+                     "_state_dict_hooks", "_state_dict_pre_hooks", "_load_state_dict_pre_hooks",
+                     "_load_state_dict_post_hooks", "_backward_hooks", "_backward_pre_hooks"):
+            d.setdefault(name, OrderedDict())
+        d.setdefault("_non_persistent_buffers_set", set())
+        d.setdefault("_is_full_backward_hook", None)

@@ -24,9 +24,9 @@ class LayerNorm(Module):
         self.eps = eps
         self.elementwise_affine = elementwise_affine
         if elementwise_affine:
-            self.weight = Parameter(Fac.empty(self.normalized_shape, dtype=dtype))
+            self.weight = Parameter(Fac.empty(self.normalized_shape, dtype=dtype, device=device))
             if bias:
-                self.bias = Parameter(Fac.empty(self.normalized_shape, dtype=dtype))
+                self.bias = Parameter(Fac.empty(self.normalized_shape, dtype=dtype, device=device))
             else:
                 self.register_parameter("bias", None)
         else:

@@ -75,7 +75,7 @@ class RNNBase(Module):
                 suffix = "_reverse" if direction == 1 else ""
                 names = [n.format(layer, suffix) for n in names]
                 for name, shape in zip(names, shapes):
-                    setattr(self, name, Parameter(Fac.empty(shape, dtype=dtype)))
+                    setattr(self, name, Parameter(Fac.empty(shape, dtype=dtype, device=device)))
                 self._all_weights.append(names)
         self.reset_parameters()
 
@@ -180,7 +180,7 @@ class RNNBase(Module):
         self._check_input(input)
         expected = self._expected_hidden(input, self.hidden_size)
         if hx is None:
-            hx = Fac.zeros(expected, dtype=input.dtype)
+            hx = Fac.zeros(expected, dtype=input.dtype, device=input.device)
         self._check_hidden(hx, expected)
         if self.batch_first:
             input = input.transpose(0, 1).contiguous()   # (see _run)
@@ -208,7 +208,7 @@ class RNN(RNNBase):
                              "'relu'.")
         self.nonlinearity = nonlinearity
         super().__init__(mode, input_size, hidden_size, num_layers, bias, batch_first, dropout,
-                         bidirectional, dtype=dtype)
+                         bidirectional, dtype=dtype, device=device)
 
     def _cell(self, xw, state, w_hh, b_hh, w_hr):
         pre = xw + F.linear(state[0], w_hh, b_hh)
@@ -227,7 +227,7 @@ class LSTM(RNNBase):
     def __init__(self, input_size, hidden_size, num_layers=1, bias=True, batch_first=False,
                  dropout=0.0, bidirectional=False, proj_size=0, device=None, dtype=None):
         super().__init__("LSTM", input_size, hidden_size, num_layers, bias, batch_first,
-                         dropout, bidirectional, proj_size, dtype=dtype)
+                         dropout, bidirectional, proj_size, dtype=dtype, device=device)
 
     def _cell(self, xw, state, w_hh, b_hh, w_hr):
         h, c = state
@@ -264,7 +264,8 @@ class LSTM(RNNBase):
         exp_h = self._expected_hidden(input, real_hidden)
         exp_c = self._expected_hidden(input, self.hidden_size)
         if hx is None:
-            hx = (Fac.zeros(exp_h, dtype=input.dtype), Fac.zeros(exp_c, dtype=input.dtype))
+            hx = (Fac.zeros(exp_h, dtype=input.dtype, device=input.device),
+                  Fac.zeros(exp_c, dtype=input.dtype, device=input.device))
         self._check_hidden(hx[0], exp_h, "Expected hidden[0] size {}, got {}")
         self._check_hidden(hx[1], exp_c, "Expected hidden[1] size {}, got {}")
         if self.batch_first:
@@ -286,7 +287,7 @@ class GRU(RNNBase):
     def __init__(self, input_size, hidden_size, num_layers=1, bias=True, batch_first=False,
                  dropout=0.0, bidirectional=False, device=None, dtype=None):
         super().__init__("GRU", input_size, hidden_size, num_layers, bias, batch_first, dropout,
-                         bidirectional, dtype=dtype)
+                         bidirectional, dtype=dtype, device=device)
 
     def _cell(self, xw, state, w_hh, b_hh, w_hr):
         h = state[0]

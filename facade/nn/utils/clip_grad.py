@@ -2,6 +2,7 @@
 into the training step's program (unless error_if_nonfinite asks to look at the norm)."""
 from __future__ import annotations
 
+import types
 import warnings
 
 from ..._tensor import tensor
@@ -10,7 +11,8 @@ from ..._tensor import Tensor
 from ...autograd import no_grad
 from ...linalg import vector_norm
 
-__all__ = ["clip_grad_norm_", "clip_grad_norm", "clip_grad_value_", "get_total_norm"]
+__all__ = ["clip_grad_norm_", "clip_grad_norm", "clip_grad_value_", "clip_grads_with_norm_",
+           "get_total_norm"]
 
 
 def _tensors(tensors):
@@ -35,6 +37,20 @@ def get_total_norm(tensors, norm_type=2.0, error_if_nonfinite=False, foreach=Non
     return total
 
 
+def clip_grads_with_norm_(parameters, max_norm, total_norm, foreach=None):
+    """Scale the gradients in place by max_norm / (total_norm + 1e-6), at most 1: the second
+    half of clip_grad_norm_, for a total_norm computed elsewhere (get_total_norm)."""
+    params = _tensors(parameters)
+    grads = [p.grad for p in params if p.grad is not None]
+    max_norm = float(max_norm)
+    if not grads:
+        return
+    with no_grad():
+        coef = clamp(max_norm / (total_norm + 1e-6), max=1.0)
+        for g in grads:
+            g.mul_(coef.to(g.dtype))
+
+
 def clip_grad_norm_(parameters, max_norm, norm_type=2.0, error_if_nonfinite=False,
                     foreach=None):
     """Scale the gradients in place so that their total norm is at most max_norm; returns the
@@ -42,15 +58,17 @@ def clip_grad_norm_(parameters, max_norm, norm_type=2.0, error_if_nonfinite=Fals
 
         >>> total = nn.utils.clip_grad_norm_(model.parameters(), max_norm=1.0)
     """
-    params = _tensors(parameters)
+    if isinstance(parameters, Tensor):
+        params = [parameters]
+    else:
+        is_generator = isinstance(parameters, types.GeneratorType)
+        params = list(parameters)
+        if is_generator and not params:
+            warnings.warn("`parameters` is an empty generator, no gradient clipping will occur.",
+                          stacklevel=2)
     grads = [p.grad for p in params if p.grad is not None]
     total = get_total_norm(grads, norm_type, error_if_nonfinite, foreach)
-    if not grads:
-        return total
-    with no_grad():
-        coef = clamp(float(max_norm) / (total + 1e-6), max=1.0)
-        for g in grads:
-            g.mul_(coef.to(g.dtype))
+    clip_grads_with_norm_(params, max_norm, total, foreach)
     return total
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import itertools
 
 __all__ = ["Sampler", "SequentialSampler", "RandomSampler", "SubsetRandomSampler",
-           "BatchSampler"]
+           "WeightedRandomSampler", "BatchSampler"]
 
 
 class Sampler:
@@ -86,6 +86,63 @@ class SubsetRandomSampler(Sampler):
 
     def __len__(self):
         return len(self.indices)
+
+
+class WeightedRandomSampler(Sampler):
+    """Indices 0..len(weights)-1 drawn with probabilities proportional to `weights` (with
+    replacement by default), from `generator` or facade's default generator."""
+
+    def __init__(self, weights, num_samples, replacement=True, generator=None):
+        if not isinstance(num_samples, int) or isinstance(num_samples, bool) or num_samples <= 0:
+            raise ValueError("num_samples should be a positive integer value, but got "
+                             f"num_samples={num_samples}")
+        if not isinstance(replacement, bool):
+            raise ValueError("replacement should be a boolean value, but got replacement="
+                             f"{replacement}")
+        from ... import _dtype as D
+        from ..._factory import as_tensor
+        w = as_tensor(weights, dtype=D.float64)
+        if len(w.shape) != 1:
+            raise ValueError("weights should be a 1d sequence but given weights have shape "
+                             f"{tuple(w.shape)}")
+        self.weights = w
+        self.num_samples = num_samples
+        self.replacement = replacement
+        self.generator = generator
+
+    def __iter__(self):
+        yield from _multinomial(self.weights, self.num_samples, self.replacement,
+                                self.generator)
+
+    def __len__(self):
+        return self.num_samples
+
+
+def _multinomial(weights, n, replacement, generator):
+    """torch.multinomial of a 1-d weight vector, on the host from uniform draws of facade's
+    stream: inverse-CDF sampling with replacement, Gumbel top-k without."""
+    import numpy as np
+    from ... import _dtype as D
+    from ..._factory import default_generator, rand
+    w = np.asarray(weights.numpy(), dtype=np.float64)
+    if (w < 0).any() or not np.isfinite(w).all():
+        raise RuntimeError("probability tensor contains either `inf`, `nan` or element < 0")
+    if w.sum() <= 0:
+        raise RuntimeError("invalid multinomial distribution (sum of probabilities <= 0)")
+    g = generator or default_generator
+    if replacement:
+        u = np.asarray(rand(n, dtype=D.float64, generator=g).numpy())
+        cdf = np.cumsum(w) / w.sum()
+        idx = np.minimum(np.searchsorted(cdf, u, side="right"), len(w) - 1)
+        return idx.tolist()
+    if n > len(w):
+        raise RuntimeError("cannot sample n_sample > prob_dist.size(-1) samples without "
+                           "replacement")
+    # (as PyTorch's CPU kernel, categories of weight 0 come last once the others are drawn)
+    u = np.asarray(rand(len(w), dtype=D.float64, generator=g).numpy())
+    with np.errstate(divide="ignore"):
+        keys = np.log(w) - np.log(-np.log(np.clip(u, 1e-300, 1.0)))
+    return np.argsort(-keys, kind="stable")[:n].tolist()
 
 
 class BatchSampler(Sampler):
