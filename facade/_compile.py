@@ -115,28 +115,34 @@ class Walk:
         value_mode = mode == "value"
         grad_mode = not value_mode
         stop = self.stop
+        leaves = self.leaves
         stack = [root]
         push, pop = stack.append, stack.pop
+        kappend, nappend = key.append, nodes.append
+        expanded = -gen   # the mark of a node whose inputs were pushed: emit it next time
         while stack:
             n = stack[-1]
-            if n.mark == gen:
+            m = n.mark
+            if m == gen:
                 pop()
                 continue
-            if value_mode:
+            if m == expanded:
+                pass
+            elif value_mode:
                 terminal = n.value is not None
             elif graph:
                 terminal = not n.requires_grad or n.op is LEAF
             else:
                 terminal = n.value is not None and (not n.requires_grad or n.op is LEAF)
-            if terminal or (stop is not None and n in stop):
+            if m != expanded and (terminal or (stop is not None and n in stop)):
                 pop()
                 n.mark, n.slot = gen, len(key)
                 if n.op is LEAF and n.requires_grad:
-                    self.leaves.append(n.slot)
-                nodes.append(n)
+                    leaves.append(n.slot)
+                nappend(n)
                 if graph:
                     self.input_nodes.append(n)
-                    key.append(_input_sig(n))
+                    kappend(_input_sig(n))
                     continue
                 v = n.value
                 if v.__class__ is Packed:
@@ -144,46 +150,56 @@ class Walk:
                     if k is None:
                         k = self._buf_ids[id(v.buf)] = len(self.bufs)
                         self.bufs.append(v.buf.array)
-                    key.append(("p", k, v.off, v.size, _input_sig(n)))
+                    kappend(("p", k, v.off, v.size, _input_sig(n)))
                 else:
-                    key.append(_input_sig(n))
+                    kappend(_input_sig(n))
                     arrays.append(v)
                 continue
-            pending = False
-            for x in reversed(n.inputs):   # first input on top: slots follow record order
-                if x.__class__ is Node and x.mark != gen:
-                    push(x)
-                    pending = True
-            if pending:
-                continue
+            ins = n.inputs
+            if m != expanded:
+                pending = False
+                for x in reversed(ins):   # first input on top: slots follow record order
+                    if x.__class__ is Node and x.mark != gen:
+                        push(x)
+                        pending = True
+                if pending:
+                    n.mark = expanded
+                    continue
             pop()
-            refs = [n.sig]
             stale = n.freed or n.over is not None
-            for x in n.inputs:
-                if x.__class__ is Node:
-                    refs.append(x.slot)
-                    if x.over is not None:
-                        stale = True
-                else:
-                    refs.append(len(key))
-                    if x.__class__ is float:
-                        key.append("f")
-                        self.fs.append(x)
+            if len(ins) == 1 and ins[0].__class__ is Node:   # the common unary op
+                x = ins[0]
+                refs = (n.sig, x.slot)
+                if x.over is not None:
+                    stale = True
+            else:
+                refs = [n.sig]
+                for x in ins:
+                    if x.__class__ is Node:
+                        refs.append(x.slot)
+                        if x.over is not None:
+                            stale = True
                     else:
-                        key.append("i")
-                        self.is_.append(int(x))
-                    nodes.append(None)
-                    if graph:
-                        self.input_nodes.append(x)
+                        refs.append(len(key))
+                        if x.__class__ is float:
+                            kappend("f")
+                            self.fs.append(x)
+                        else:
+                            kappend("i")
+                            self.is_.append(int(x))
+                        nappend(None)
+                        if graph:
+                            self.input_nodes.append(x)
+                refs = tuple(refs)
             if stale and grad_mode and n.requires_grad and n.op is not LEAF:
                 _check_saved(n)
             n.mark, n.slot = gen, len(key)
             if n.op is LEAF:
-                self.leaves.append(n.slot)
+                leaves.append(n.slot)
             elif grad_mode and n.meta is not None and n.requires_grad:
                 self.hooked.append(n.slot)
-            key.append(tuple(refs))
-            nodes.append(n)
+            kappend(refs)
+            nappend(n)
         return root.slot
 
     def grad_leaves(self, roots):
