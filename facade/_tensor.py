@@ -167,7 +167,7 @@ class Tensor:
             return
         cur = self._base_sync()
         if cur.over is None:
-            cur.over = (weakref.ref(b), b._version, by)
+            cur.over = _over(b, by, None)
         # a write through a detached alias, or any write under no_grad, leaves the autograd
         # graph as it was (the base keeps its history: see _set_root)
         detached = self._detached or not STATE.enabled
@@ -194,7 +194,14 @@ class Tensor:
             # next program also computes it, so its chain of updates never grows
             _compile.STATES.append(weakref.ref(self))
         if old.over is None:
-            old.over = (weakref.ref(self), self._version, by)
+            old.over = _over(self, by, new)
+            if old.op is C.VIEW_SCATTER and old.inputs:
+                # the value an in-place op wrote through a view lives in this storage too
+                x = old.inputs[1]
+                if x.op is C.DETACH or x.op is C.CAST:
+                    x = x.inputs[0]
+                if x.over is None:
+                    x.over = old.over
         self._node = new
         self._version += 1
         if _compile.CAPTURE is not None:   # facade.jit writes this tensor back
@@ -722,6 +729,17 @@ class _HookHandle:
 
     def remove(self):
         self._hooks.pop(self.id, None)
+
+
+def _over(t, by, new, kind=None):
+    """What a node replaced in tensor `t` remembers (see autograd/saved.py): the tensor, its
+    version then, the op that replaced it, the kind of write, and the grad_fn name of the
+    new value (the version error names it, even once the tensor is gone)."""
+    name = None
+    if new is not None and new.requires_grad and new.op is not C.LEAF:
+        from .autograd.graph import fn_name
+        name = fn_name(new)
+    return (weakref.ref(t), t._version, by, kind, name)
 
 
 def _can_cast(src, dst):

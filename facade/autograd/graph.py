@@ -77,10 +77,18 @@ class AccumulateGrad(Node):
         raise RuntimeError("AccumulateGrad cannot be called directly")
 
 
+# the C++ nodes PyTorch names with their namespace
+_QUALIFIED = {"CopySlices": "torch::autograd::CopySlices",
+              "CopyBackwards": "torch::autograd::CopyBackwards"}
+
+
 def _class(name):
     cls = _CLASSES.get(name)
     if cls is None:
-        cls = _CLASSES[name] = type(name, (Node,), {"__slots__": (), "__module__": "torch"})
+        attrs = {"__slots__": (), "__module__": "torch"}
+        if name in _QUALIFIED:
+            attrs["name"] = lambda self, _n=_QUALIFIED[name]: _n
+        cls = _CLASSES[name] = type(name, (Node,), attrs)
     return cls
 
 
@@ -107,3 +115,15 @@ def grad_fn_of(n):
         fn._node = n
         n.gradfn = fn
     return fn
+
+
+def fn_name(n):
+    """grad_fn_of(n).name(), without making the grad_fn object."""
+    while n.op.transparent and n.op is not C.LEAF:
+        n = n.inputs[n.op.visible[0]] if n.op.visible else n.inputs[0]
+    if n.op is C.LEAF:
+        return "torch::autograd::AccumulateGrad"
+    name = n.op.grad_fn
+    if callable(name):
+        name = name(n.params)
+    return _QUALIFIED.get(name, name)

@@ -1462,6 +1462,260 @@ case("train_manual_data_update", """
 
 
 # ---------------------------------------------------------------------------------------------
+# findings of the differential fuzzer (one family per case)
+# ---------------------------------------------------------------------------------------------
+case("fz_mode_set_grad_enabled_decorator", """
+    @torch.set_grad_enabled(False)
+    def f(x):
+        emit("inside", torch.is_grad_enabled())
+        return x * 2
+    emit("after decorating", torch.is_grad_enabled())
+    x = torch.ones(2, requires_grad=True)
+    emit("result requires_grad", f(x).requires_grad)
+    emit("after call", torch.is_grad_enabled())
+    with torch.no_grad():
+        @torch.set_grad_enabled(True)
+        def g(x):
+            return x * 2
+        emit("decorated under no_grad", torch.is_grad_enabled())
+        emit("g requires_grad", g(x).requires_grad)
+    torch.set_grad_enabled(False)
+    emit("function form", torch.is_grad_enabled())
+    torch.set_grad_enabled(True)
+    with torch.set_grad_enabled(False):
+        emit("context", torch.is_grad_enabled())
+    emit("context exit", torch.is_grad_enabled())
+""")
+case("fz_mode_inference_mode_false", """
+    a = torch.tensor([1., 2.], requires_grad=True)
+    with torch.inference_mode():
+        with torch.inference_mode(False):
+            emit("modes", (torch.is_grad_enabled(), torch.is_inference_mode_enabled()))
+            q = a * 3
+        emit("back", (torch.is_grad_enabled(), torch.is_inference_mode_enabled()))
+    emit("q", q)
+    with torch.no_grad():
+        with torch.inference_mode(False):
+            emit("under no_grad", (torch.is_grad_enabled(), torch.is_inference_mode_enabled()))
+    emit("outside", (torch.is_grad_enabled(), torch.is_inference_mode_enabled()))
+""")
+case("fz_agrad_counts_and_order", """
+    a = torch.tensor([1., 2., 3.], requires_grad=True)
+    c = torch.tensor([1., 2., 3.])
+    y1 = a * 2
+    y2 = (a ** 2).sum()
+    emit_raises("grad 2 outputs 1 grad_output", lambda: torch.autograd.grad(
+        [y1, y2], [a], grad_outputs=[torch.ones_like(y1)]))
+    emit_raises("backward 2 tensors 1 gradient", lambda: torch.autograd.backward(
+        [y1, y2], [torch.ones_like(y1)]))
+    emit_raises("backward 1 tensor 0 gradients", lambda: torch.autograd.backward([y2], []))
+    emit("extra gradients are ignored", torch.autograd.grad(
+        [y2], [a], grad_outputs=[None, None], retain_graph=True))
+    emit_raises("materialize_grads with allow_unused=False", lambda: torch.autograd.grad(
+        (a * 2).sum(), [a, c], allow_unused=False, materialize_grads=True))
+    emit_raises("backward inputs not requiring grad", lambda: (a * 2).sum().backward(
+        inputs=[a, c]))
+    emit("a.grad", a.grad)
+""")
+case("fz_bw_inputs_nonleaf_and_unused", """
+    a = torch.tensor([1., 2.], requires_grad=True)
+    b = torch.tensor([3., 4.], requires_grad=True)
+    c = torch.tensor([5., 6.], requires_grad=True)
+    h = a * b
+    y = (h * b).sum()
+    y.backward(inputs=[h, a], retain_graph=True)
+    emit("h.grad", h.grad)
+    emit("h.retains_grad", h.retains_grad)
+    emit("a.grad", a.grad)
+    emit("b.grad", b.grad)
+    y.backward(inputs=[c, b])
+    emit("unused c.grad", c.grad)
+    emit("b.grad 2", b.grad)
+    emit("h.grad 2", h.grad)
+    s = torch.tensor(2., requires_grad=True)
+    k = s * s + 1
+    t = k.tanh()
+    t.backward(inputs=[c, k])
+    emit("k.grad", k.grad)
+    emit("s.grad", s.grad)
+""")
+case("fz_agrad_hooks", """
+    x = torch.tensor([1., 2., 3.], requires_grad=True)
+    x.register_hook(lambda g: g * 2)
+    emit("leaf hook", torch.autograd.grad((x * x).sum(), x))
+    y = x * 1
+    y.register_hook(lambda g: g * 10)
+    emit("non-leaf hook on the path", torch.autograd.grad(y.sum(), [x, y]))
+    a = torch.tensor([1., 2.], requires_grad=True)
+    m = a * 1
+    m.register_hook(lambda g: g * 10)
+    y3 = (m * m).sum()
+    emit("hooked input alone", torch.autograd.grad(y3, [m], retain_graph=True))
+    emit("hooked input and a leaf past it", torch.autograd.grad(y3, [m, a], retain_graph=True))
+    y3.backward(inputs=[m])
+    emit("backward inputs hooked", m.grad)
+    log = []
+    b = torch.tensor([3., 4.], requires_grad=True)
+    h2 = a * 2
+    h2.register_hook(lambda g: log.append("h2"))
+    k2 = b * 3
+    k2.register_hook(lambda g: log.append("k2"))
+    y2 = (h2 * k2).sum()
+    torch.autograd.grad(y2, [a], retain_graph=True)
+    emit("hooks run on the path only", log)
+    h = a * 2
+    h.retain_grad()
+    k = b * 3
+    k.retain_grad()
+    torch.autograd.grad((h * k).sum(), [a])
+    emit("retained on the path", h.grad)
+    emit("retained off the path", k.grad)
+""")
+case("fz_hook_misuse", """
+    def myhook(g):
+        return torch.ones(7)
+    a = torch.ones(3, requires_grad=True)
+    b = a * 2
+    b.register_hook(myhook)
+    emit_raises("wrong size", lambda: b.sum().backward())
+    b = a * 2
+    b.register_hook(lambda g: 3)
+    emit_raises("returns an int", lambda: b.sum().backward())
+    b = a * 2
+    b.register_hook(lambda g: g.double())
+    emit_raises("changes the dtype", lambda: b.sum().backward(retain_graph=True))
+    a2 = torch.ones(3, requires_grad=True)
+    a2.register_hook(lambda g: torch.ones(2))
+    emit_raises("leaf hook wrong size", lambda: (a2 * 2).sum().backward())
+    emit_raises("leaf hook wrong size, grad()", lambda: torch.autograd.grad((a2 * 2).sum(), a2))
+""")
+case("fz_agrad_reach", """
+    L = torch.tensor([1., 2., 3.], requires_grad=True)
+    t = L.detach().requires_grad_()
+    emit("detached alias is not an edge", torch.autograd.grad(t.sum(), [L, t], allow_unused=True))
+    x = torch.tensor([1., 2.], requires_grad=True)
+    w = torch.tensor([3., 4.], requires_grad=True)
+    g, = torch.autograd.grad((x * w).sum(), [x], create_graph=True)
+    emit("g", g)
+    emit_raises("d(g)/dx: not used", lambda: torch.autograd.grad(g.sum(), x, retain_graph=True))
+    emit("d(g)/dw", torch.autograd.grad(g.sum(), w))
+    a0 = torch.tensor([1., 2.], requires_grad=True)
+    a1 = torch.tensor([3., 4.], requires_grad=True)
+    emit_warns("create_graph", lambda: (a0 * a1).sum().backward(create_graph=True))
+    g0 = a0.grad
+    a0.grad = None
+    g0.sum().backward()
+    emit("a0.grad not reached", a0.grad)
+    emit("a1.grad", a1.grad)
+    a = torch.tensor([1., -2.], requires_grad=True)
+    b = torch.tensor([[3.]], requires_grad=True)
+    y = torch.where(a > 0, b, a).sum()
+    ga, = torch.autograd.grad(y, [a], create_graph=True)
+    emit("grad through a comparison only", (ga, ga.requires_grad, ga.grad_fn))
+""")
+case("fz_agrad_unreached_runs_nothing", """
+    a = torch.tensor([1., 2.], requires_grad=True)
+    b = torch.tensor([1., 2.], requires_grad=True)
+    y = (a.exp() * a).sum()
+    emit("unreached", torch.autograd.grad(y, [b], allow_unused=True))
+    emit_raises("unreached, not allowed", lambda: torch.autograd.grad(y, [b]))
+    y.backward()
+    emit("graph not freed", a.grad)
+    y2 = (a * a * a).sum()
+    with torch.no_grad():
+        a.add_(1)
+    emit("no version check", torch.autograd.grad(y2, [b], allow_unused=True))
+    a1 = torch.tensor([[1.], [2.], [3.]], dtype=torch.float64, requires_grad=True)
+    a0 = torch.tensor([[1.]], dtype=torch.float64, requires_grad=True)
+    y3 = (torch.mul(torch.maximum(a1, a1), -a1) + torch.maximum(a1, a1)).sum()
+    emit_raises("one unused", lambda: torch.autograd.grad(y3, [a1, a0]))
+    emit_raises("graph was freed by it", lambda: y3.backward())
+""")
+case("fz_agrad_leaf_updated_after_use", """
+    w = torch.tensor([1., 2.], requires_grad=True)
+    c = torch.tensor([-1., 5.])
+    y = torch.where(c > 0, w, c).sum()
+    with torch.no_grad():
+        w.mul_(3)
+    y.backward()
+    emit("backward", w.grad)
+    w2 = torch.tensor([1., 2.], requires_grad=True)
+    y2 = (w2 * 2 + 1).sum()
+    with torch.no_grad():
+        w2.sub_(0.5)
+    emit("grad", torch.autograd.grad(y2, [w2], retain_graph=True))
+    z = y2 + (w2 * 3).sum()
+    emit("both versions", torch.autograd.grad(z, [w2]))
+""")
+case("fz_version_unrelated_backward", """
+    L = torch.tensor([0.1, 0.2, 0.3], requires_grad=True)
+    t = L.tanh()
+    t.mul_(2)
+    u = t.detach() * 1
+    u.add_(1)
+    L.sum().backward()
+    emit("L.grad", L.grad)
+    t2 = L.tanh()
+    v = t2.detach() * 1
+    (L * 2).sum().backward()
+    emit("tanh not freed", L.grad)
+    t2.sum().backward()
+    emit("then through tanh", L.grad)
+""")
+case("fz_version_views", """
+    def attempt(name, fn):
+        a = torch.tensor([1., 2., 3., 4.], requires_grad=True)
+        def run():
+            y = fn(a)
+            y.sum().backward()
+            return a.grad
+        emit_raises(name, run)
+    def base_after_view(a):
+        b = a * 1
+        v = b[1:]
+        y = v * v
+        b.add_(1)
+        return y
+    attempt("base changed after a view was saved", base_after_view)
+    def view_after_base(a):
+        b = a * 1
+        y = b * b
+        b[1:].add_(1)
+        return y
+    attempt("view changed after the base was saved", view_after_base)
+    def view_written(a):
+        b = a * 1
+        v = b[1:]
+        y = v * v
+        v.add_(1)
+        return y
+    attempt("saved view changed through itself", view_written)
+    def detach_of_view(a):
+        b = a * 1
+        v = b.view(2, 2)
+        y = v * v
+        v.detach().add_(1)
+        return y
+    attempt("detach of a saved view changed", detach_of_view)
+    def inplace_on_view_then_base(a):
+        b = a.clone()
+        v = b.narrow(0, 1, 2)
+        v.sigmoid_()
+        b.div_(2)
+        return v ** 2
+    attempt("sigmoid_ on a view, then base changed", inplace_on_view_then_base)
+    def no_grad_base(a):
+        b = a * 1
+        v = b[:2]
+        y = v.exp()
+        with torch.no_grad():
+            b.mul_(2)
+        return y * v
+    attempt("no_grad write to a base of a saved view", no_grad_base)
+""")
+
+
+# ---------------------------------------------------------------------------------------------
 # harness: run one snippet and collect its records (used by generator and test alike)
 # ---------------------------------------------------------------------------------------------
 _ADDR = re.compile(r" object at 0x[0-9a-fA-F]+")
