@@ -154,7 +154,7 @@ class Tensor:
             if not _can_cast(new.dtype, cur.dtype):
                 raise RuntimeError(f"result type {D.scalar_name(new.dtype)} can't be cast to the desired "
                                    f"output type {D.scalar_name(cur.dtype)}")
-            new = record(C.CAST, (new,), (("dtype", cur.dtype),))
+            new = record(C.INPLACE_CAST, (new,), (("dtype", cur.dtype),))
         self._write(new, by)
         return self
 
@@ -198,7 +198,7 @@ class Tensor:
             if old.op is C.VIEW_SCATTER and old.inputs:
                 # the value an in-place op wrote through a view lives in this storage too
                 x = old.inputs[1]
-                if x.op is C.DETACH or x.op is C.CAST:
+                if x.op is C.DETACH or x.op is C.INPLACE_CAST:
                     x = x.inputs[0]
                 if x.over is None:
                     x.over = old.over
@@ -327,12 +327,14 @@ class Tensor:
 
     @property
     def grad(self):
-        n = self._base_sync()
         meta = self._meta
-        if n.requires_grad and n.op is not C.LEAF and not (meta is not None and meta.retains_grad):
-            warnings.warn(NONLEAF_GRAD_WARNING, UserWarning, stacklevel=2)
-            return None
-        return meta.grad if meta is not None else None
+        g = meta.grad if meta is not None else None
+        if g is None:
+            n = self._base_sync()
+            if n.requires_grad and n.op is not C.LEAF and not (meta is not None
+                                                             and meta.retains_grad):
+                warnings.warn(NONLEAF_GRAD_WARNING, UserWarning, stacklevel=2)
+        return g
 
     @grad.setter
     def grad(self, value):
@@ -340,11 +342,6 @@ class Tensor:
             if not isinstance(value, Tensor):
                 raise TypeError(f"assigned grad expected to be a Tensor or None but got grad "
                                 f"of type {type(value).__name__}")
-            if tuple(value.shape) != tuple(self.shape):
-                raise RuntimeError(
-                    f"attempting to assign a gradient of size '{list(value.shape)}' to a tensor "
-                    f"of size '{list(self.shape)}'. Please ensure that the gradient and the "
-                    "tensor are the same size")
             if value.dtype is not self.dtype:
                 raise RuntimeError(
                     f"attempting to assign a gradient with dtype '{D.cpp_name(value.dtype)}' to a "
@@ -353,9 +350,19 @@ class Tensor:
                     "tensor's grad_dtype attribute with a specific dtype, or None to allow any "
                     "dtype. Set grad_dtype with caution. Diverging the dtypes of a tensor and "
                     "its gradient may break downstream systems that assume they match.")
+            if tuple(value.shape) != tuple(self.shape):
+                raise RuntimeError(
+                    f"attempting to assign a gradient of size '{list(value.shape)}' to a tensor "
+                    f"of size '{list(self.shape)}'. Please ensure that the gradient and the "
+                    "tensor are the same size")
         if self._meta is None:
             self._meta = AutogradMeta(self)
         self._meta.grad = value
+
+    @grad.deleter
+    def grad(self):
+        if self._meta is not None:
+            self._meta.grad = None
 
     @property
     def retains_grad(self):
@@ -481,6 +488,7 @@ class Tensor:
         return self.item()
 
     def __float__(self):
+        _warn_scalar(self)
         return float(self._python_scalar())
 
     def __int__(self):
@@ -493,6 +501,7 @@ class Tensor:
         return int(self.item())
 
     def __complex__(self):
+        _warn_scalar(self)
         return complex(self.item())
 
     def __len__(self):
@@ -621,7 +630,11 @@ class Tensor:
         return self._write_result(apply(C.ZERO, (self,)))
 
     def fill_(self, value):
-        return self._write_result(apply(C.FILL, (self, value)))
+        if isinstance(value, Tensor) and value.dim() != 0:
+            raise RuntimeError("fill_ only supports 0-dimension value tensor but got tensor "
+                               f"with {value.dim()} dimensions.")
+        return self._write_result(apply(C.FILL, (self, value),
+                                        (("tensor", isinstance(value, Tensor)),)))
 
     def copy_(self, src, non_blocking=False):
         if not isinstance(src, Tensor):
@@ -715,6 +728,19 @@ class Tensor:
         if requires_grad:
             _require_grad_at_creation(t)
         return t
+
+
+_warned_scalar = []
+
+
+def _warn_scalar(t):
+    """PyTorch warns once per process that float()/complex() of a tensor requiring grad
+    drops the graph."""
+    if not _warned_scalar and t.requires_grad:
+        _warned_scalar.append(True)
+        warnings.warn("Converting a tensor with requires_grad=True to a scalar may lead to "
+                      "unexpected behavior.\nConsider using tensor.detach() first.",
+                      UserWarning, stacklevel=3)
 
 
 class _HookHandle:

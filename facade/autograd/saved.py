@@ -28,7 +28,7 @@ DETACHED_SAVED = (
 
 def check(w, slots):
     """Check the noted stale nodes among `slots` (a predicate on slots: the nodes that run)."""
-    for s in w.stale:
+    for s in reversed(w.stale):   # nearest the roots first, as PyTorch's engine runs
         if slots(s):
             check_saved(w.nodes[s])
 

@@ -1715,6 +1715,133 @@ case("fz_version_views", """
 """)
 
 
+case("fz_grad_attribute", """
+    a = torch.tensor([1., 2.], requires_grad=True)
+    y = a * 2
+    y.grad = torch.ones(2)
+    emit_warns("assigned grad of a non-leaf reads back", lambda: y.grad)
+    emit_warns("unset grad of a non-leaf warns", lambda: (a * 3).grad)
+    d = torch.tensor([1., 2., 3.], dtype=torch.float64, requires_grad=True)
+    emit_raises("dtype and size wrong: dtype first", lambda: setattr(d, "grad", torch.ones(5)))
+    emit_raises("size wrong", lambda: setattr(d, "grad", torch.ones(5, dtype=torch.float64)))
+    (a * a).sum().backward()
+    emit("grad", a.grad)
+    del a.grad
+    emit("after del", a.grad)
+""")
+case("fz_scalar_conversion_warning", """
+    a = torch.tensor([1.5, 2.], requires_grad=True)
+    emit_warns("int() does not warn", lambda: int(a[1]))
+    emit_warns("item() does not warn", lambda: a[0].item())
+    emit_warns("float() warns", lambda: float(a[0] * 2))
+    emit_warns("once per process", lambda: float(a[0]))
+    emit_warns("no grad, no warning", lambda: float(torch.tensor(2.)))
+""")
+case("fz_select", """
+    a = torch.tensor([[1., 2.], [3., 4.]], requires_grad=True)
+    emit("method", a.select(0, 1))
+    emit("function", torch.select(a, 1, 0))
+    emit("negative", a.select(0, -1))
+    emit("keywords", torch.select(a, dim=1, index=1))
+    emit_raises("out of range", lambda: a.select(0, 2))
+    emit_raises("negative out of range", lambda: a.select(1, -3))
+    emit_raises("bad dim", lambda: a.select(2, 0))
+    emit_raises("0-d", lambda: torch.tensor(1.).select(0, 0))
+    s = a.select(1, 1) * 2
+    s.sum().backward()
+    emit("grad", a.grad)
+""")
+case("fz_index_0d", """
+    z = torch.tensor(1.)
+    emit_raises("int", lambda: z[0])
+    emit_raises("slice", lambda: z[:])
+    emit("None", z[None])
+    emit("Ellipsis", z[...])
+    emit_raises("two ints", lambda: z[0, 0])
+""")
+case("fz_getitem_alias_names", """
+    a = torch.tensor([[1., 2.], [3., 4.]], requires_grad=True)
+    x = a * 1
+    emit("x[...]", type(x[...].grad_fn).__name__)
+    emit("x[:]", type(x[:].grad_fn).__name__)
+    emit("x[:, :]", type(x[:, :].grad_fn).__name__)
+    emit("x[0:2,]", type(x[0:2, ].grad_fn).__name__)
+    emit("x[..., :]", type(x[..., :].grad_fn).__name__)
+    emit("x[None]", type(x[None].grad_fn).__name__)
+    v = x[...]
+    v.mul_(2)
+    emit("alias is a view", x)
+""")
+case("fz_setitem", """
+    a = torch.tensor([[1., 2.], [3., 4.]], requires_grad=True)
+    w = torch.tensor(0.5, requires_grad=True)
+    def gf(code, value):
+        x = a * 1
+        exec(code, {"x": x, "v": value, "torch": torch})
+        return (type(x.grad_fn).__name__, nf(x.grad_fn), x)
+    emit("x[...] = 0.5", gf("x[...] = v", 0.5))
+    emit("x[...] = 0-d", gf("x[...] = v", torch.tensor(0.5)))
+    emit("x[...] = w", gf("x[...] = v", w))
+    emit("x[0] = 0.5", gf("x[0] = v", 0.5))
+    emit("x[:] = 0.5", gf("x[:] = v", 0.5))
+    emit("x[:, :] = 0.5", gf("x[:, :] = v", 0.5))
+    emit("x[0] = w", gf("x[0] = v", w))
+    emit("x[0] = row", gf("x[0] = v", torch.tensor([5., 6.])))
+    emit("x[None] = t", gf("x[None] = v", torch.ones(1, 2, 2)))
+    emit("x[[0]] = 1.5", gf("x[[0]] = v", 1.5))
+    emit("x[0] = leading ones", gf("x[0] = v", torch.ones(1, 1, 2)))
+    emit("x[0] = int tensor", gf("x[0] = v", torch.ones(2, dtype=torch.int64)))
+    emit("x[False] = 3", gf("x[False] = v", 3.))
+    t = torch.zeros(1, 3)
+    t[0] = torch.ones(1, 3)
+    emit("t", t)
+    x = a * 1
+    emit_raises("expand fails", lambda: x.__setitem__(0, torch.ones(3)))
+    emit_raises("too many dims", lambda: x.__setitem__(0, torch.ones(2, 2)))
+    emit_raises("index_put broadcast", lambda: x.__setitem__([0], torch.ones(3)))
+    emit_raises("index_put dtype", lambda: x.__setitem__([0], torch.ones(2, dtype=torch.int64)))
+    c = torch.zeros(3, 2)
+    emit_raises("index_put 0-d float64", lambda: c.__setitem__([0, 2], torch.tensor(1.5, dtype=torch.float64)))
+    c[torch.tensor([[True, False], [False, True], [False, False]])] = torch.tensor(2., dtype=torch.float64)
+    emit("mask fill 0-d float64", c)
+    c[[0, 2]] = torch.ones(1, 2)
+    emit("index_put leading one", c)
+    L = torch.tensor([1., 2., 3.], requires_grad=True)
+    emit_raises("leaf[...] =", lambda: L.__setitem__(Ellipsis, 2.0))
+    emit_raises("leaf[0] =", lambda: L.__setitem__(0, 2.0))
+    emit_raises("leaf[:] =", lambda: L.__setitem__(slice(None), 2.0))
+""")
+case("fz_inplace_names_and_messages", """
+    a = torch.tensor([1., 2., 3.], requires_grad=True)
+    t = a * 2
+    t.fill_(0.25)
+    emit("fill_(scalar)", (type(t.grad_fn).__name__, nf(t.grad_fn)))
+    u = a * 2
+    u.fill_(torch.tensor(0.5))
+    emit("fill_(0-d)", (type(u.grad_fn).__name__, nf(u.grad_fn)))
+    emit_raises("fill_(1-d)", lambda: (a * 2).fill_(torch.ones(3)))
+    w = a * 2
+    w.copy_(torch.tensor(0.5))
+    emit("copy_(0-d)", type(w.grad_fn).__name__)
+    d = torch.ones(3, dtype=torch.float64, requires_grad=True)
+    y = a * 1
+    y += d
+    emit("f32 += f64", (y.dtype, type(y.grad_fn).__name__, nf(y.grad_fn)))
+    y.sum().backward()
+    emit("grads", (a.grad, d.grad))
+    emit_raises("copy_ broadcast", lambda: torch.zeros(2, 1).copy_(torch.ones(3)))
+    emit_raises("copy_ more dims", lambda: torch.zeros(3).copy_(torch.ones(2, 3)))
+    emit_raises("copy_ mismatch", lambda: torch.zeros(2, 3).copy_(torch.ones(4, 3)))
+    emit_raises("add_ broadcast", lambda: torch.zeros(3).add_(torch.ones(2, 3)))
+    emit_raises("expand", lambda: torch.zeros(2, 1).expand(3))
+    x = a * 1
+    x.tanh_()
+    y = (x * x).sum()
+    x.mul_(2)
+    emit_raises("nearest node is checked first", lambda: y.backward())
+""")
+
+
 # ---------------------------------------------------------------------------------------------
 # harness: run one snippet and collect its records (used by generator and test alike)
 # ---------------------------------------------------------------------------------------------
