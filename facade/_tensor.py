@@ -118,6 +118,9 @@ class Tensor:
         n = record(C.DETACH, (bn,)) if self._detached else bn
         for op, params in self._vchain:
             n = record(op, (n,), params, grad=True)
+        old = self._node
+        if old.meta is not None and n.requires_grad:
+            _new_version_meta(old, n)
         self._node, self._seen = n, bn
         return n
 
@@ -182,14 +185,15 @@ class Tensor:
     def _set_root(self, new, by=None):
         old = self._node
         if old.requires_grad and not new.requires_grad:
-            # no_grad / .data writes keep a leaf a leaf, and a non-leaf its history
+            # no_grad / .data writes keep a leaf a leaf, and a non-leaf its history (and
+            # its hooks, on that history)
             if old.op is C.LEAF:
                 new = _leaf(new, old.meta)
             else:
                 new = record(C.REBASE, (new, old), grad=True)
-        if old.meta is not None and new.meta is None and old.op is not C.LEAF:
-            new.meta = old.meta
-        elif not new.requires_grad and new.value is None:
+        elif old.meta is not None and new.requires_grad and old.op is not C.LEAF:
+            _new_version_meta(old, new)
+        if not new.requires_grad and new.value is None:
             # state written lazily outside autograd (a momentum buffer, running stats): the
             # next program also computes it, so its chain of updates never grows
             _compile.STATES.append(weakref.ref(self))
@@ -377,7 +381,7 @@ class Tensor:
         if self._meta is None:
             self._meta = AutogradMeta(self)
         self._meta.retains_grad = True
-        n.meta = self._meta
+        _history(n).meta = self._meta
 
     def register_hook(self, hook):
         """Call hook(grad) when the gradient w.r.t. this tensor is computed; it may return a
@@ -389,7 +393,7 @@ class Tensor:
             self._meta = AutogradMeta(self)
         meta = self._meta
         if n.op is not C.LEAF:
-            n.meta = meta
+            _history(n).meta = meta
         return _HookHandle(meta.hooks, hook)
 
     @property
@@ -432,6 +436,14 @@ class Tensor:
                 "Optimizer.zero_grad() function in torch/optim/optimizer.py as the solution.")
         n = self._node
         if n.requires_grad:
+            if n.op is C.LEAF:
+                # the graphs that used it no longer accumulate into its .grad
+                old, meta = self._meta, AutogradMeta(self)
+                meta.grad = old.grad
+                old.grad, old.tensor_ref = None, None
+                self._meta = meta
+            elif n.over is None:   # a backward that saved it raises
+                n.over = _over(self, None, None, "detach_")
             self._node = record(C.DETACH, (n,))
         return self
 
@@ -755,6 +767,29 @@ class _HookHandle:
 
     def remove(self):
         self._hooks.pop(self.id, None)
+
+
+def _history(n):
+    """The node whose grad_fn a tensor's value has (a no_grad write keeps the old one)."""
+    while n.op is C.REBASE:
+        n = n.inputs[1]
+    return n
+
+
+def _new_version_meta(old, new):
+    """A tensor's value replaced by an in-place op (or a view's, after a write to its base):
+    the hooks registered so far stay with the old version, retain_grad moves to the new one
+    (PyTorch's update_tensor_hooks_on_new_gradfn)."""
+    meta = old.meta
+    if meta.hooks:
+        kept = AutogradMeta()
+        kept.hooks, kept.tensor_ref = meta.hooks, meta.tensor_ref
+        old.meta = kept
+        meta.hooks = {}
+    else:
+        old.meta = None
+    if meta.retains_grad:
+        new.meta = meta
 
 
 def _over(t, by, new, kind=None):

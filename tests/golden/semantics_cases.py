@@ -1842,6 +1842,109 @@ case("fz_inplace_names_and_messages", """
 """)
 
 
+case("fz_hooks_and_inplace", """
+    a = torch.tensor([1., 2., 3.], requires_grad=True)
+    b = a * 1
+    b.register_hook(lambda g: g + 1)
+    b.mul_(3)
+    (b * 2).sum().backward(); emit("before", (a.grad)); a.grad = None
+    h = a * 1
+    h.retain_grad()
+    h.mul_(2)
+    (h * 3).sum().backward(); emit("retain_grad moves to the new version", (h.grad, a.grad)); a.grad = None
+    # hook registered after in-place
+    b = a * 1
+    b.mul_(3)
+    b.register_hook(lambda g: g + 1)
+    (b * 2).sum().backward(); emit("after", (a.grad)); a.grad = None
+    # hooks before and after
+    b = a * 1
+    b.register_hook(lambda g: g * 10)
+    b.add_(1)
+    b.register_hook(lambda g: g + 1)
+    (b * 2).sum().backward(); emit("both", (a.grad)); a.grad = None
+    # remove old hook after in-place
+    b = a * 1
+    h = b.register_hook(lambda g: g * 10)
+    b.add_(1)
+    h.remove()
+    (b * 2).sum().backward(); emit("removed", (a.grad)); a.grad = None
+    # no_grad in-place keeps hooks
+    b = a * 1
+    b.register_hook(lambda g: g * 10)
+    with torch.no_grad():
+        b.add_(1)
+    (b * 2).sum().backward(); emit("nograd", (a.grad)); a.grad = None
+    # retain_grad then no_grad in-place
+    b = a * 1
+    b.retain_grad()
+    with torch.no_grad():
+        b.add_(1)
+    (b * 2).sum().backward(); emit("retain nograd", (b.grad, a.grad)); a.grad = None
+    # view retain_grad then base in-place
+    b = a * 1
+    v = b[1:]
+    v.retain_grad()
+    b.mul_(2)
+    (v * 3).sum().backward(); emit("view retain base inplace", (v.grad, a.grad)); a.grad = None
+    # view hook then base in-place
+    b = a * 1
+    v = b[1:]
+    v.register_hook(lambda g: g * 100)
+    b.mul_(2)
+    (v * 3).sum().backward(); emit("view hook base inplace", (a.grad)); a.grad = None
+    # base hook then in-place on view
+    b = a * 1
+    b.register_hook(lambda g: g * 100)
+    b[1:].mul_(2)
+    (b * 3).sum().backward(); emit("base hook view inplace", (a.grad)); a.grad = None
+    # retain_grad base then in-place on view
+    b = a * 1
+    b.retain_grad()
+    b[1:].mul_(2)
+    (b * 3).sum().backward(); emit("base retain view inplace", (b.grad, a.grad)); a.grad = None
+    # hooks on leaf modified under no_grad
+    c = torch.tensor([1., 2.], requires_grad=True)
+    c.register_hook(lambda g: g * 2)
+    y = (c * 2).sum()
+    with torch.no_grad(): c.add_(1)
+    z = (c * 3).sum()
+    (y + z).backward(); emit("leaf two versions", (c.grad))
+    # retain_grad twice backward accumulate
+    b = a * 2
+    b.retain_grad()
+    (b * b).sum().backward(retain_graph=True)
+    (b * b).sum().backward()
+    emit("retain accum", (b.grad))
+    # retain_grad then detach_
+    b = a * 2
+    b.retain_grad()
+    b2 = b * 1
+    b.detach_()
+    b2.sum().backward(); emit("retain then detach_", (b.grad, b.requires_grad))
+""")
+case("fz_detach_in_place", """
+    a = torch.tensor([1., 2., 3.], requires_grad=True)
+    b = a * 1
+    z = (b * b).sum()
+    b.detach_()
+    emit_raises("saved tensor detached in place", lambda: z.backward())
+    emit("b", (b.requires_grad, b.is_leaf, b.grad_fn))
+    c = torch.tensor([1., 2.], requires_grad=True)
+    (c * c).sum().backward()
+    y2 = c * 2
+    c.detach_()
+    emit("leaf after detach_", (c.grad, c.requires_grad, c.is_leaf))
+    (y2 + c).sum().backward()
+    emit("old graph does not accumulate", c.grad)
+    d = a * 2
+    e = d * 3   # does not save d
+    d.detach_()
+    e.sum().backward()
+    emit("not saved: fine", a.grad)
+""")
+
+
 # ---------------------------------------------------------------------------------------------
 # harness: run one snippet and collect its records (used by generator and test alike)
 # ---------------------------------------------------------------------------------------------
