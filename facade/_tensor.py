@@ -105,6 +105,8 @@ class Tensor:
         t._vchain = src._vchain + ((op, params),) if op is not None else src._vchain
         t._detached = src._detached or not STATE.enabled
         t._seen = root._node
+        if node.inf:   # a view of a normal tensor is normal, even made in inference mode
+            node.inf = root._node.inf
         return t
 
     def _base_sync(self):
@@ -121,6 +123,8 @@ class Tensor:
         old = self._node
         if old.meta is not None and n.requires_grad:
             _new_version_meta(old, n)
+        if n.inf is not bn.inf:
+            n.inf = bn.inf
         self._node, self._seen = n, bn
         return n
 
@@ -193,6 +197,8 @@ class Tensor:
                 new = record(C.REBASE, (new, old), grad=True)
         elif old.meta is not None and new.requires_grad and old.op is not C.LEAF:
             _new_version_meta(old, new)
+        if new.inf and not old.inf:   # an in-place op keeps a normal tensor normal
+            new.inf = False
         if not new.requires_grad and new.value is None:
             # state written lazily outside autograd (a momentum buffer, running stats): the
             # next program also computes it, so its chain of updates never grows

@@ -1945,6 +1945,45 @@ case("fz_detach_in_place", """
 """)
 
 
+case("fz_inference_mode_views_inplace", """
+    x = torch.tensor([1., 2., 3.])
+    with torch.inference_mode():
+        v = x.view(-1)
+        d = x.detach()
+        s = x[1:]
+        n = x * 2
+        emit("made inside", (v.is_inference(), d.is_inference(), s.is_inference(),
+                             n.is_inference(), x.is_inference()))
+        x.add_(1)
+        emit("in-place on a normal tensor", x.is_inference())
+        s.mul_(2)
+        emit("in-place on a view", (x.is_inference(), s.is_inference(), x))
+    emit("after", (v.is_inference(), s.is_inference()))
+    v.tanh_()
+    emit("x", x)
+    w = torch.tensor([1., 2.], requires_grad=True)
+    buf = torch.tensor([1., 2.])
+    with torch.inference_mode():
+        buf.add_(1)
+        it = torch.ones(2)
+    emit("buf, it", (buf.is_inference(), it.is_inference()))
+    y = (torch.maximum(buf, w) * w).sum()
+    y.backward()
+    emit("w.grad", w.grad)
+    emit_raises("inference tensor saved", lambda: (torch.maximum(it, w) * w).sum().backward())
+    with torch.inference_mode():
+        it.add_(1)
+        emit("it", it)
+        emit("view of an inference tensor", it[0].is_inference())
+    a0 = torch.tensor([[1., 2.], [3., 4.]], requires_grad=True)
+    with torch.inference_mode():
+        t = a0.detach()
+    emit("detach in inference mode", t.is_inference())
+    (a0 * 2).sum().backward()
+    emit("a0.grad", a0.grad)
+""")
+
+
 # ---------------------------------------------------------------------------------------------
 # harness: run one snippet and collect its records (used by generator and test alike)
 # ---------------------------------------------------------------------------------------------
