@@ -584,7 +584,7 @@ def _copy_to(dst, value):
             value = tensor(value, dtype=dst.dtype)
         else:   # valueToTensor: a 0-d tensor of dst's dtype, so fill_(Tensor)
             dst._write_result(apply(FILL, (dst, value.item() if isinstance(value, np.number)
-                                           else value), (("tensor", True),)))
+                                           else value), (("tensor", True),)), overlap_ok=True)
             return
     if tuple(value.shape) == tuple(dst.shape):
         dst.copy_(value)
@@ -670,13 +670,25 @@ UNBIND = defop("unbind", _select, _shape_rule(_select_shape), "UnbindBackward0",
                saves=False)
 
 
+def _multi(views):
+    """Views returned together by one op (split, unbind): PyTorch forbids in-place ops on
+    them where grad is recorded (CreationMeta MULTI_OUTPUT_NODE)."""
+    from .._dispatch import STATE
+    if STATE.enabled:
+        from .._tensor import _storage
+        for i, v in enumerate(views):
+            if v._cm != "inference":
+                v._cm, v._onr, v._cv = "multi", i, _storage(v)._version
+    return views
+
+
 def _pieces(op, t, d, sizes):
     out, start = [], 0
     for s in sizes:
         out.append(apply(op, (t,), (("dim", d), ("start", start), ("stop", start + s),
                                     ("step", 1))))
         start += s
-    return tuple(out)
+    return _multi(tuple(out))
 
 
 def split(tensor, split_size_or_sections, dim=0):
@@ -707,8 +719,8 @@ def chunk(input, chunks, dim=0):
 
 def unbind(input, dim=0):
     d = wrap_dim(dim, input.dim())
-    return tuple(apply(UNBIND, (input,), (("dim", d), ("index", i)))
-                 for i in range(input.shape[d]))
+    return _multi(tuple(apply(UNBIND, (input,), (("dim", d), ("index", i)))
+                        for i in range(input.shape[d])))
 
 
 expose(cat, ("cat", "concat", "concatenate"))

@@ -21,7 +21,7 @@ from .._dispatch import STATE, record
 from .._graph import SIGS, Node, const_node, pack_layout
 from .._ops import core as C
 from .._ops.table import defop
-from .._tensor import Size, Tensor
+from .._tensor import SINK, Size, Tensor
 from . import saved
 
 
@@ -158,7 +158,8 @@ def _plan(w, k, root_slots, inputs):
             n = t._base_sync()
             if n.op is C.LEAF:   # every version of the leaf the graph used (no_grad updates)
                 meta = n.meta
-                cands.append(tuple(s for s in w.leaves if w.nodes[s].meta is meta))
+                cands.append(() if meta is SINK else
+                             tuple(s for s in w.leaves if w.nodes[s].meta is meta))
             else:
                 s = w.slot_of(n)
                 cands.append(() if s is None else (s,))
@@ -425,6 +426,8 @@ def _run_hooks(meta, g):
 
 def _accumulate(meta, dtype, g, folded):
     """Write a computed gradient into meta.grad (in place, as PyTorch accumulates)."""
+    if meta is SINK:   # a no_grad view's: goes nowhere
+        return
     old = meta.grad
     if folded:  # the program already added the old gradient
         old._node = const_node(g, dtype)

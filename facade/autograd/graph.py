@@ -100,6 +100,9 @@ def grad_fn_of(n):
             return None
     if n.op is C.LEAF:
         meta = n.meta
+        from .._tensor import SINK
+        if meta is SINK:   # a no_grad view: no grad accumulator
+            return None
         if meta.acc is None:
             acc = object.__new__(AccumulateGrad)
             acc._node = n
@@ -127,3 +130,24 @@ def fn_name(n):
     if callable(name):
         name = name(n.params)
     return _QUALIFIED.get(name, name)
+
+
+class AsStridedBackward0(Node):
+    """The grad_fn PyTorch gives a view once its base was changed in place: the view's
+    gradient goes straight to the base's grad_fn."""
+
+    __slots__ = ("_from",)
+
+    @property
+    def next_functions(self):
+        b = self._from
+        return ((grad_fn_of(b) if b.requires_grad else None, 0),)
+
+
+AsStridedBackward0.__module__ = "torch"
+
+
+def as_strided(n, base):
+    fn = object.__new__(AsStridedBackward0)
+    fn._node, fn._from = n, base
+    return fn

@@ -1984,6 +1984,137 @@ case("fz_inference_mode_views_inplace", """
 """)
 
 
+case("fz_aliases_and_views", """
+    def tr(name, f):
+        emit_raises(name, f)
+    def fl(name, t):
+        emit(name, (t.requires_grad, t.is_leaf, t.grad_fn))
+    L = torch.tensor([1., 2., 3.], requires_grad=True)
+    w = torch.tensor(2., requires_grad=True)
+    for mkt in ["L.detach()", "L.data", "torch.zeros(3)", "L.detach()[1:]", "(L*1).detach()"]:
+        t = eval(mkt)
+        t[0] = w * 3
+        fl(mkt, t)
+        emit("p1", (" next", [type(f).__name__ if f else None for f, _ in t.grad_fn.next_functions]))
+        t.sum().backward()
+        emit("p2", (" grads", w.grad, L.grad, L))
+        w.grad = None
+    L = torch.tensor([1., 2., 3.], requires_grad=True)
+    t = L.detach()
+    t.add_(w)
+    fl("add_", t)
+    t.sum().backward(); emit("p3", (w.grad, L.grad, L)); w.grad = None
+    # further writes to base after alias got history
+    L2 = torch.tensor([1., 2., 3.], requires_grad=True)
+    t = L2.detach()
+    t.mul_(w)
+    with torch.no_grad():
+        L2.add_(10)
+    emit("p4", ("t after base write", t, t.grad_fn))
+    (t * 1).sum().backward(); emit("p5", (w.grad)); w.grad = None
+    # b24
+    a = torch.tensor([1., 2., 3.], requires_grad=True)
+    t5 = a * 1
+    t6 = t5.detach().requires_grad_()
+    t5[0] = 10.0
+    emit("p6", (t6, t6.is_leaf))
+    with torch.no_grad():
+        t6[1] = 20.
+    emit("p7", (t5))
+    (t6 * 2).sum().backward(); emit("p8", (t6.grad, a.grad))
+    tr("inplace on leaf alias", lambda: t6.add_(1))
+    tr("inplace on view of leaf alias", lambda: t6[0].add_(1))
+    # b13 no_grad views
+    L = torch.tensor([1., 2., 3.], requires_grad=True)
+    with torch.no_grad():
+        v = L[1:]
+        v2 = L.view(3)
+    fl("v", v)
+    y = (v * 2).sum()
+    fl("y", y)
+    emit("p9", ([type(f).__name__ if f else None for f, _ in y.grad_fn.next_functions]))
+    y.backward(); emit("p10", (L.grad, v.grad))
+    u = v[0]
+    fl("u view of nograd view", u)
+    tr("inplace nograd view", lambda: v.add_(1))
+    tr("inplace view of nograd view", lambda: u.mul_(2))
+    with torch.no_grad():
+        v2.mul_(2)
+    emit("p11", (L))
+    tr("grad_fn after", lambda: v2.grad_fn)
+    tr("is_leaf after", lambda: v2.is_leaf)
+    tr("repr after", lambda: repr(v2))
+    emit("p12", (v2.requires_grad))
+    tr("v grad_fn after other view write", lambda: v.grad_fn)
+    x = torch.zeros(3)
+    with torch.no_grad():
+        xv = x[1:]
+    tr("nograd view of plain inplace grad", lambda: xv.add_(w))
+    # split
+    a = torch.tensor([1., 2., 3., 4.], requires_grad=True)
+    b = a.clone()
+    ps = b.split(2)
+    tr("split inplace", lambda: ps[1].mul_(2))
+    tr("split view inplace", lambda: ps[1][0].mul_(2))
+    tr("unbind inplace", lambda: b.unbind()[2].add_(1))
+    tr("chunk inplace", lambda: b.chunk(2)[0].add_(1))
+    with torch.no_grad():
+        ps[0].mul_(2)
+    tr("split grad_fn after nograd", lambda: ps[0].grad_fn)
+    tr("split[1] grad_fn after nograd", lambda: ps[1].grad_fn)
+    c = torch.zeros(4)
+    cs = c.split(2)
+    cs[0].add_(1); emit("p13", ("no grad split ok", c, cs[0].grad_fn))
+    # c02 names
+    a = torch.tensor([[1., 2.], [3., 4.]], requires_grad=True)
+    b = a * 1
+    v = b[0]; w2 = b.view(-1)
+    b.mul_(2)
+    fl("v", v); fl("w2", w2)
+    emit("p14", ([type(f).__name__ for f, _ in v.grad_fn.next_functions]))
+    u = (a * 1)[:, 1:]
+    u.mul_(2); fl("u", u)
+    b = a * 1
+    v = b[0]
+    with torch.no_grad(): b.mul_(2)
+    fl("v after nograd", v)
+    b = a * 1
+    v = b[0]
+    v2 = v[1:]
+    b[1].add_(1)
+    fl("v", v); fl("v2", v2)
+    (v2 * v).sum().backward(); emit("p15", (a.grad)); a.grad = None
+    # expand
+    a = torch.tensor([1., 2., 3.], requires_grad=True)
+    tr("expand add_", lambda: (a * 1).expand(2, 3).add_(1))
+    e = (a*1).expand(2,3)
+    e.fill_(1.); fl("fill expand", e)
+""")
+case("fz_data_assign_keeps_old_views", """
+    w = torch.tensor([1., 2.], requires_grad=True)
+    v = w.unsqueeze(0)
+    d = w.detach()
+    w.data = torch.tensor([5., 6.])
+    emit("old view", v)
+    emit("old detach", d)
+    emit("w", w)
+    v2 = w.unsqueeze(0)
+    with torch.no_grad():
+        w.mul_(2)
+    emit("new view follows", v2)
+    emit("old view does not", v.detach())
+    (v * 3).sum().backward()
+    emit("grad through the old view", w.grad)
+    p = torch.tensor([1., 2., 3.], requires_grad=True)
+    for step in range(3):
+        loss = (p * p).sum()
+        loss.backward()
+        p.data = p.data - 0.1 * p.grad
+        p.grad = None
+    emit("loop", p)
+""")
+
+
 # ---------------------------------------------------------------------------------------------
 # harness: run one snippet and collect its records (used by generator and test alike)
 # ---------------------------------------------------------------------------------------------
