@@ -303,9 +303,11 @@ class Tensor:
                 if x.op is C.DETACH or x.op is C.INPLACE_CAST:
                     x = x.inputs[0]
                 if x.over is None:
-                    x.over = old.over
+                    ov = old.over
+                    x.over = ov if ov[3] != "data" else ov[:3] + ("data_scattered",) + ov[4:]
         self._node = new
-        self._version += 1
+        if kind != "data" or self._data:   # .data has a version counter of its own
+            self._version += 1
         if _compile.CAPTURE is not None:   # facade.jit writes this tensor back
             _compile.CAPTURE.wrote(self)
 
@@ -525,7 +527,7 @@ class Tensor:
 
     @property
     def _version_counter(self):
-        return _storage(self)._version
+        return self._version if self._data else _storage(self)._version
 
     def detach(self):
         return Tensor._alias_of(self, record(C.DETACH, (self._base_sync(),)))
@@ -965,7 +967,9 @@ def _over(t, by, new, kind=None):
     if new is not None and new.requires_grad and new.op is not C.LEAF:
         from .autograd.graph import fn_name
         name = fn_name(new)
-    return (weakref.ref(t), t._version, by, kind, name)
+    # a write through .data holds its tensor: the backward may read the storage's new value
+    ref = weakref.ref(t) if kind != "data" else (lambda: t)
+    return (ref, t._version_counter, by, kind, name)
 
 
 def _can_cast(src, dst):

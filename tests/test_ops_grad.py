@@ -158,6 +158,8 @@ def _rebase(a):
 # ops not differentiated directly: why
 NOT_DIRECT = {
     "leaf": "the variable itself (every test differentiates leaves)",
+    "saved_sub": "an op whose saved inputs were changed through .data: its value is the "
+                 "forward's, its derivative at the new values (test_torch_semantics fz_data_*)",
     "detach": "stop_gradient: tested in test_engine (detach semantics)",
     "full": "a factory: no differentiable input",
     "eye": "a factory", "arange": "a factory", "linspace": "a factory",

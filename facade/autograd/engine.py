@@ -197,17 +197,25 @@ def _not_used(i):
 
 
 def _backward_now(roots, grads, inputs, accumulate, retain_graph, allow_unused):
-    w = Walk("grad")
-    root_slots = tuple([w.add(r) for r in roots])
-    cot_slots = tuple([-1 if g is None else w.add(g._base_sync()) for g in grads])
+    while True:
+        w = Walk("grad")
+        root_slots = tuple([w.add(r) for r in roots])
+        cot_slots = tuple([-1 if g is None else w.add(g._base_sync()) for g in grads])
+        if not w.stale:
+            break
+        # saved values changed since: PyTorch's errors where the backward runs, or (changed
+        # through .data) the values the backward reads now
+        subs = []
+        saved.check(w, _plan(w, tuple(w.key), root_slots, inputs)[3].__getitem__, subs)
+        if not subs:
+            break
+        roots = _substitute(w, roots, subs)
     if STATE.anomaly and STATE.anomaly_nan:
         from .anomaly_mode import check_nan
         check_nan(w, root_slots, cot_slots)
     hooked = [s for s in dict.fromkeys(w.hooked) if _has_hooks(w.nodes[s].meta)] \
         if w.hooked else ()
     if inputs is None and accumulate and not hooked:
-        if w.stale:   # the checks on saved values, where this backward runs
-            saved.check(w, _plan(w, tuple(w.key), root_slots, None)[3].__getitem__)
         _backward_step(w, roots, root_slots, cot_slots, retain_graph)
         return None
     return _backward_general(w, roots, root_slots, cot_slots, hooked, inputs, accumulate,
@@ -223,8 +231,6 @@ def _backward_general(w, roots, root_slots, cot_slots, hooked, inputs, accumulat
     nodes = w.nodes
     k = tuple(w.key)
     live, per, slots, runs = _plan(w, k, root_slots, inputs)
-    if w.stale:
-        saved.check(w, runs.__getitem__)
     unused = [i for i, g in enumerate(per) if not g] if inputs is not None else []
     if not slots:   # nothing reachable: PyTorch runs nothing
         if unused and not accumulate and not allow_unused:
@@ -293,6 +299,63 @@ def _backward_general(w, roots, root_slots, cot_slots, hooked, inputs, accumulat
         if n.op is C.LEAF:   # non-leaf inputs retain their grads (through the cuts)
             _accumulate(n.meta, n.dtype, _sum_grads(gvals, group, n.dtype), False)
     return None
+
+
+def _saved_sub_impl(*args, op, params, subs, cdtype, nin):
+    k = len(args) - len(subs)
+    orig = list(args[:k])
+    if op.promote and cdtype is not None:
+        orig = [a.astype(cdtype.np) if a.dtype != cdtype.np else a for a in orig]
+
+    def run(xs):
+        return op.impl(*xs, **dict(params)) if params else op.impl(*xs)
+    sg = jax.lax.stop_gradient
+    sub = list(orig)
+    for i, x in zip(subs, args[k:]):
+        sub[i] = sg(x).astype(orig[i].dtype) + (orig[i] - sg(orig[i]))
+    y, ys = run(orig), run(sub)
+    return ys - sg(ys) + sg(y)   # the forward's value, the derivative at the new values
+
+
+def _saved_sub_rule(*inputs, op, params, subs, cdtype, nin):
+    shape, dtype, _ = op.rule(*inputs[:nin], **dict(params))
+    return shape, dtype, cdtype
+
+
+def _inner(p, field):
+    p = dict(p)
+    v = getattr(p["op"], field)
+    return v(p["params"]) if callable(v) else v
+
+
+# A node whose saved inputs were changed through .data after the forward: its value is the
+# forward's, its derivative is taken at the values those inputs hold now (the last inputs),
+# as PyTorch's backward reads saved tensors from their storage.
+SAVED_SUB = defop(
+    "saved_sub", _saved_sub_impl, _saved_sub_rule, lambda p: _inner(p, "grad_fn"),
+    visible=lambda p: _inner(p, "visible") or tuple(range(dict(p)["nin"])),
+    saves=False)
+
+
+def _substitute(w, roots, subs):
+    """Replace each node whose saved inputs were changed through .data by a SAVED_SUB node
+    (re-pointing its users in the walked graph); returns the roots to walk again."""
+    repl = {}
+    for n, found in subs:
+        idx = tuple(i for i, x in enumerate(n.inputs) if x.__class__ is Node and x in found)
+        params = (("op", n.op), ("params", n.params), ("subs", idx),
+                  ("cdtype", SIGS[n.sig][4]), ("nin", len(n.inputs)))
+        m = record(SAVED_SUB, n.inputs + tuple(found[n.inputs[i]] for i in idx), params,
+                   grad=True)
+        m.meta = n.meta
+        repl[n] = m
+    for s, e in enumerate(w.key):
+        if e.__class__ is tuple and e[0].__class__ is int:
+            u = w.nodes[s]
+            if any(x.__class__ is Node and x in repl for x in u.inputs):
+                u.inputs = tuple(repl.get(x, x) if x.__class__ is Node else x
+                                 for x in u.inputs)
+    return [repl.get(r, r) for r in roots]
 
 
 def _sum_grads(gvals, group, dtype):

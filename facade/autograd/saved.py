@@ -26,14 +26,24 @@ DETACHED_SAVED = (
     "is not supported, please use out-of-place `.detach()` instead")
 
 
-def check(w, slots):
-    """Check the noted stale nodes among `slots` (a predicate on slots: the nodes that run)."""
+DATA_SAVED = (
+    "facade: a tensor saved for backward was changed through .data, where PyTorch's "
+    "backward would read the new values (.data has a version counter of its own); facade "
+    "can do so only for a saved input of the op itself, not for a saved output or a value "
+    "written through a view (see the README). Change it before the forward or after the "
+    "backward, or change it out of place.")
+
+
+def check(w, slots, subs=None):
+    """Check the noted stale nodes among `slots` (a predicate on slots: the nodes that run).
+    With `subs` (a list), saved inputs changed only through .data are collected there as
+    (node, {input: its current value}) instead of raising: PyTorch's backward reads them."""
     for s in reversed(w.stale):   # nearest the roots first, as PyTorch's engine runs
         if slots(s):
-            check_saved(w.nodes[s])
+            check_saved(w.nodes[s], subs)
 
 
-def check_saved(n):
+def check_saved(n, subs=None):
     """The checks on one node about to be differentiated."""
     saves = n.op.saves
     if n.freed and saves:
@@ -41,10 +51,39 @@ def check_saved(n):
     if saves:
         output = saves == "output"
         saved = (n,) if output else saves(n) if callable(saves) else n.inputs
+        found = {}
         for x in saved:
             # the in-place op that replaced a value may use it (PyTorch keeps the original)
             if x.__class__ is Node and x.over is not None and x.over[2] is not n:
-                raise RuntimeError(stale_message(x, output))
+                cur = None if output or subs is None else current_value(x)
+                if cur is None:
+                    raise RuntimeError(stale_message(x, output))
+                found[x] = cur
+        if found:
+            subs.append((n, found))
+
+
+def current_value(x):
+    """The value a saved tensor's storage holds now, where it was changed only through
+    .data since it was saved (PyTorch's backward then reads the new values: .data has
+    a version counter of its own); None otherwise."""
+    ov = x.over
+    ref, ver, _, kind = ov[:4]
+    t = ref()
+    if kind != "data" or t is None or t._version_counter != ver:
+        return None
+    chain, m = [], x   # views / detach() of the value the write replaced
+    while m.op is not None and (m.op.view or m.op is C.DETACH) and m.inputs \
+            and m.inputs[0].__class__ is Node and m.inputs[0].over is ov:
+        chain.append((m.op, m.params))
+        m = m.inputs[0]
+    from .._dispatch import record
+    cur = record(C.DETACH, (t._base_sync(),))
+    if cur.shape != m.shape:
+        return None
+    for op, params in reversed(chain):
+        cur = record(op, (cur,), params, grad=False)
+    return cur
 
 
 def _name(name):
@@ -58,6 +97,8 @@ def stale_message(x, output):
         return DETACHED_SAVED
     t = ref()
     now = t._version_counter if t is not None else ver + 1
+    if kind in ("data", "data_scattered") and now == ver:
+        return DATA_SAVED
     names = {"float32": "Float", "float64": "Double", "float16": "Half", "bfloat16": "BFloat16"}
     what = f"[torch.{names.get(x.dtype.name, x.dtype.name)}Tensor {list(x.shape)}]"
     name = None

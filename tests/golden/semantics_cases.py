@@ -2115,6 +2115,86 @@ case("fz_data_assign_keeps_old_views", """
 """)
 
 
+case("fz_data_after_save", """
+    def tr(name, f):
+        emit_raises(name, lambda: emit(name, f()))
+    def run(name, body):
+        a = torch.tensor([1., 2., 3., 4.], requires_grad=True)
+        w = torch.tensor([0.5, -1., 2., 3.], requires_grad=True)
+        def f():
+            y = body(a, w)
+            y.sum().backward()
+            return (a.grad, w.grad)
+        tr(name, f)
+    def leaf_saved(a, w):
+        y = a * w
+        a.data.mul_(2)
+        return y
+    run("leaf saved by mul", leaf_saved)
+    def leaf_sin(a, w):
+        y = a.sin() * 1
+        a.data.add_(1)
+        return y
+    run("leaf saved by sin", leaf_sin)
+    def view_saved(a, w):
+        b = a * 1
+        v = b[1:]
+        y = v * v
+        b.data.add_(1)
+        return y
+    run("view saved", view_saved)
+    def data_of_view(a, w):
+        b = a * 1
+        y = b * w
+        b[1:].data.mul_(3)
+        return y
+    run("data of a view", data_of_view)
+    def out_saved(a, w):
+        b = a.exp()
+        y = b * 1
+        b.data.zero_()
+        return y
+    def then_normal(a, w):
+        b = a * 1
+        y = b * b
+        b.data.add_(1)
+        b.add_(1)
+        return y
+    run("data then normal write", then_normal)
+    def detach_write(a, w):
+        b = a * 1
+        y = b * b
+        b.detach().add_(1)
+        return y
+    run("detach write", detach_write)
+    def matmul_data(a, w):
+        m = a.view(2, 2)
+        y = m @ w.view(2, 2)
+        w.data.mul_(-1)
+        return y
+    run("matmul", matmul_data)
+    def twice(a, w):
+        y = a * w
+        a.data.mul_(2)
+        z = a * w
+        w.data.add_(1)
+        return y + z
+    run("twice", twice)
+    a = torch.tensor([1., 2.], requires_grad=True)
+    d = a.data
+    emit("versions", (d._version, a._version))
+    d.add_(1)
+    emit("versions after", (d._version, a._version))
+    b = torch.tensor([1., 2., 3., 4.], requires_grad=True)
+    p = b * 1
+    q = p.exp()
+    r = q * 2
+    p.data.zero_()
+    r.sum().backward()
+    emit("not saved by exp", b.grad)
+""")
+
+
 # ---------------------------------------------------------------------------------------------
 # harness: run one snippet and collect its records (used by generator and test alike)
 # ---------------------------------------------------------------------------------------------
