@@ -597,10 +597,12 @@ def _grad_name(key, roots, t):
         seen.add(t)
         users = [i for i, e in enumerate(key) if e.__class__ is tuple
                  and e[0].__class__ is int and t in e[1:]]
-        if len(users) != 1:
+        if len(users) != 1 or key[users[0]][1:].count(t) > 1:   # x * x: two uses
             return "AddBackward0"
         e = key[users[0]]
         op, params = SIGS[e[0]][:2]
+        if op.name in ("add", "sub") and len(e) == 4 and e[2] == t:
+            return "MulBackward1"   # the other input's gradient, times alpha (a Scalar)
         if op is VJP_GRAPH:
             p = dict(params)
             inner_inputs = [i for i, x in enumerate(p["key"]) if x.__class__ in (int, str)]

@@ -2195,6 +2195,41 @@ case("fz_data_after_save", """
 """)
 
 
+case("fz_create_graph_names", """
+    def nm(t): return type(t.grad_fn).__name__ if t.grad_fn is not None else None
+    a = torch.tensor([1., -2.], requires_grad=True)
+    b = torch.tensor([[3.]], requires_grad=True)
+    x = torch.tensor([1., 2.], requires_grad=True)
+    cases = {
+     "where a": lambda: torch.where(a > 0, b, a * a).sum(),
+     "mul": lambda: (x * x).sum(),
+     "mul3": lambda: (x * 3).sum(),
+     "pow": lambda: (x ** 3).sum(),
+     "exp": lambda: x.exp().sum(),
+     "sin": lambda: x.sin().sum(),
+     "tanh": lambda: x.tanh().sum(),
+     "div": lambda: (1 / x).sum(),
+     "mean": lambda: (x * x).mean(),
+     "matmul": lambda: (x @ x),
+     "sigmoid": lambda: torch.sigmoid(x).sum(),
+     "relu": lambda: torch.relu(x * x).sum(),
+     "log": lambda: x.log().sum(),
+    }
+    for k, f in cases.items():
+        ins = [a, b] if k.startswith("where") else [x]
+        gs = torch.autograd.grad(f(), ins, create_graph=True, allow_unused=True)
+        emit("p1", (k, [nm(g) if g is not None else "none" for g in gs], [g.requires_grad if g is not None else None for g in gs]))
+    a0 = torch.tensor(0.3, requires_grad=True); a1 = torch.tensor(0.7); a2 = torch.tensor(0.2, dtype=torch.float64, requires_grad=True)
+    y = ((a1).add((a2 + torch.mul(a0, a1)), alpha=0.5)).tanh().sum()
+    emit("p2", ([nm(g) for g in torch.autograd.grad(y, [a2, a0], create_graph=True)]))
+    y = a1.sub(a2 * 3, alpha=2).sum()
+    emit("p3", ([nm(g) for g in torch.autograd.grad(y, [a2], create_graph=True)]))
+    b0 = torch.tensor([1., -2.], requires_grad=True); b1 = torch.tensor([3., 4.], requires_grad=True)
+    y = (torch.mul(torch.where(b0 > 0, b1, b0), b1.clone()) + ((1.5 - b1) - (-b1))).sum()
+    emit("p4", ([nm(g) for g in torch.autograd.grad(y, [b0, b1], create_graph=True, grad_outputs=torch.tensor(2.0))]))
+""")
+
+
 # ---------------------------------------------------------------------------------------------
 # harness: run one snippet and collect its records (used by generator and test alike)
 # ---------------------------------------------------------------------------------------------
