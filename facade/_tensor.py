@@ -71,6 +71,8 @@ def _leaf(value_node: Node, meta) -> Node:
     n = Node(C.LEAF, () if v is not None else (value_node,), (), shape, dtype, sig, True, v)
     n.meta = meta
     n.dev = value_node.dev
+    if value_node.inf:
+        n.inf = True
     return n
 
 
@@ -132,8 +134,9 @@ class Tensor:
         elif src._cm is not None:   # views of views inherit it
             t._cm, t._cv = src._cm, _storage(root)._version
         t._node = node
-        if node.inf:   # a view of a normal tensor is normal, even made in inference mode
-            node.inf = root._node.inf
+        inf = root._node.inf   # a view is an inference tensor if its base is (only)
+        if node.inf is not inf:
+            node.inf = inf
         return t
 
     @classmethod
@@ -153,8 +156,9 @@ class Tensor:
             t._epoch = root._epoch
         if data:
             t._data = True
-        if node.inf:
-            node.inf = root._node.inf
+        inf = root._node.inf
+        if node.inf is not inf:
+            node.inf = inf
         return t
 
     def _base_sync(self):

@@ -821,6 +821,15 @@ case("mode_inference_tensor_in_autograd", """
     emit_raises("requires_grad outside", lambda: c.requires_grad_())
     emit_raises("inplace outside", lambda: c.add_(1))
 """)
+case("mode_inference_views_of_inference_tensors", """
+    a = torch.ones(3, requires_grad=True)
+    with torch.inference_mode():
+        x = torch.ones(3)
+        v, d, w = a.view(3), a.detach(), x[1:]
+    emit("made inside", (x.is_inference(), v.is_inference(), d.is_inference(), w.is_inference()))
+    emit("views outside", (x.view(3).is_inference(), x[:2].is_inference(),
+                           x.detach().is_inference(), x.requires_grad_(False).is_inference()))
+""")
 case("mode_inference_mode_decorator", """
     @torch.inference_mode()
     def f(t):
