@@ -84,7 +84,7 @@ class Walk:
     """
 
     __slots__ = ("mode", "gen", "key", "nodes", "arrays", "fs", "is_", "leaves", "hooked",
-                 "input_nodes", "stop", "bufs", "_buf_ids")
+                 "input_nodes", "stop", "bufs", "_buf_ids", "stale")
 
     def __init__(self, mode):
         self.mode = mode
@@ -97,6 +97,8 @@ class Walk:
         self.is_ = []
         self.leaves = []     # slots of requires-grad leaves met
         self.hooked = []     # slots of non-leaf nodes carrying hooks / retain_grad
+        self.stale = []      # slots of autograd nodes whose saved values may be stale or
+        #                      freed: the engine checks those its backward runs
         self.input_nodes = []  # nodes (or scalars) feeding the program, in argument order
         self.bufs = []       # PackBuffer arrays that packed input values slice
         self._buf_ids = {}
@@ -191,8 +193,8 @@ class Walk:
                         if graph:
                             self.input_nodes.append(x)
                 refs = tuple(refs)
-            if stale and grad_mode and n.requires_grad and n.op is not LEAF:
-                _check_saved(n)
+            if stale and grad_mode:
+                _note_stale(self, n, len(key))
             n.mark, n.slot = gen, len(key)
             if n.op is LEAF:
                 leaves.append(n.slot)
@@ -255,48 +257,18 @@ def _scalars(values, dtype):
 _GENERATIONS = itertools.count(1)
 _x64 = jax.enable_x64
 
-SECOND_BACKWARD = (
-    "Trying to backward through the graph a second time (or directly access saved tensors "
-    "after they have already been freed). Saved intermediate values of the graph are freed "
-    "when you call .backward() or autograd.grad(). Specify retain_graph=True if you need to "
-    "backward through the graph a second time or if you need to access saved tensors after "
-    "calling backward.")
-
-def _check_saved(n):
-    """PyTorch's checks on a node about to be differentiated: freed graph, stale saves."""
-    if n.freed and n.op.saves:
-        raise RuntimeError(SECOND_BACKWARD)
-    saves = n.op.saves
-    if saves:
-        output = saves == "output"
-        saved = (n,) if output else saves(n) if callable(saves) else n.inputs
-        for x in saved:
-            # the in-place op that replaced a value may use it (PyTorch keeps the original)
-            if x.__class__ is Node and x.over is not None and x.over[2] is not n:
-                raise RuntimeError(_stale_message(x, output))
-
-
-def _stale_message(x, output):
-    import re
-
-    from .autograd.graph import grad_fn_of
-    ref, ver, _ = x.over
-    t = ref()
-    now = t._version if t is not None else ver + 1
-    names = {"float32": "Float", "float64": "Double", "float16": "Half", "bfloat16": "BFloat16"}
-    what = f"[torch.{names.get(x.dtype.name, x.dtype.name)}Tensor {list(x.shape)}]"
-    cur = x if output or t is None else t._base_sync()
-    if cur.requires_grad and cur.op is not LEAF:
-        name = re.sub(r"Backward\d*$", "", type(grad_fn_of(cur)).__name__)
-        what += f", which is output 0 of {name},"
-    return ("one of the variables needed for gradient computation has been modified by an "
-            f"inplace operation: {what} is at version {now}; expected version {ver} instead. "
-            "Hint: enable anomaly detection to find the operation that failed to compute its "
-            "gradient, with torch.autograd.set_detect_anomaly(True, check_nan=False).")
+def _note_stale(w, n, slot):
+    """A node with a freed graph or a replaced input: a view or detach() alias of a replaced
+    value is replaced too (they share PyTorch's version counter); autograd nodes are
+    checked by the engine, where its backward runs through them (autograd/saved.py)."""
+    if n.over is None and (n.op.view or n.op is DETACH) and n.inputs[0].__class__ is Node:
+        n.over = n.inputs[0].over
+    if n.requires_grad and n.op is not LEAF:
+        w.stale.append(slot)
 
 
 # the leaf op is declared here because the walk must recognise it
-from ._ops.core import LEAF  # noqa: E402
+from ._ops.core import DETACH, LEAF  # noqa: E402
 
 
 # ------------------------------------------------------------------ key -> function

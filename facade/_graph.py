@@ -57,7 +57,7 @@ class Node:
         self.meta = None
         self.freed = False
         self.gradfn = None
-        self.over = None    # (tensor weakref, version) once an in-place op replaced it
+        self.over = None    # (tensor weakref, version, op, kind) once an in-place op replaced it
         self.inf = False    # created in inference_mode
         self.mark = 0       # the last walk that visited this node, and its slot there
         self.slot = 0

@@ -21,6 +21,7 @@ from ._graph import Node, const_node
 from ._ops import core as C
 from ._ops.table import METHODS
 from ._ops.elementwise import INPLACE
+from ._ops.shape import EXPAND, strides_of
 
 
 device = _device.device   # torch.device (re-exported)
@@ -70,17 +71,24 @@ def _leaf(value_node: Node, meta) -> Node:
     n = Node(C.LEAF, () if v is not None else (value_node,), (), shape, dtype, sig, True, v)
     n.meta = meta
     n.dev = value_node.dev
+    if value_node.inf:
+        n.inf = True
     return n
 
 
 class Tensor:
     __slots__ = ("_node", "_base", "__dict__", "__weakref__")
     # rarely used state lives in __dict__, with these class-level defaults
-    _vchain = ()          # view ops from the root (for views and aliases)
-    _detached = False     # alias cut from autograd (detach(), .data, views made in no_grad)
-    _seen = None          # the root node this view's node was derived from
+    _vchain = ()          # view ops from the base (for views and aliases)
+    _detached = False     # an alias with its own autograd identity (see _alias_of)
+    _seen = None          # the base node this view's node was derived from
     _version = 0          # bumped by each in-place write (root tensors)
     _meta = None          # AutogradMeta
+    _cm = None            # a view's creation: "no_grad", "inference", "multi" (PyTorch's
+    _cv = 0               #   CreationMeta), and the storage version when it was made
+    _onr = 0              # which output of a multi-output view op
+    _data = False         # a .data alias (writes through it are version-checked apart)
+    _epoch = 0            # bumped by `t.data = ...`: views of the old storage keep it
 
     # ------------------------------------------------------------ construction
     def __new__(cls, *args, **kwargs):
@@ -95,57 +103,138 @@ class Tensor:
         t._base = None
         return t
 
+    # Views and aliases. A view's value is derived from its base's by its chain of view ops
+    # (re-derived when the base is written); its base is a root tensor, or an alias with an
+    # autograd identity of its own, which is not looked through:
+    # - detach() and .data: the base's value through DETACH; they may get their own history
+    #   (an in-place op with grad, requires_grad_()), while writes into them reach the
+    #   base's storage without its history;
+    # - a view made under no_grad (or inference_mode) of a tensor that requires grad: it
+    #   requires grad as a leaf whose gradient goes nowhere (PyTorch's no_grad view).
     @classmethod
     def _view_of(cls, src, node, op=None, params=()):
         """A view of `src` whose value is `node` (= op(src's node))."""
         t = object.__new__(cls)
-        root = src._base if src._base is not None else src
-        t._node = node
+        if src._base is None or src._detached:
+            root, chain = src, ()
+        else:
+            root, chain = src._base, src._vchain
         t._base = root
-        t._vchain = src._vchain + ((op, params),) if op is not None else src._vchain
-        t._detached = src._detached or not STATE.enabled
+        t._vchain = chain + ((op, params),)
         t._seen = root._node
+        if root._epoch:
+            t._epoch = root._epoch
+        st = STATE
+        if not st.enabled:
+            cm = "inference" if st.inference or src._cm == "inference" else "no_grad"
+            t._cm, t._cv = cm, _storage(root)._version
+            if node.inputs and node.inputs[0].requires_grad:
+                t._detached = True
+                node = _leaf(node, SINK)
+        elif src._cm is not None:   # views of views inherit it
+            t._cm, t._cv = src._cm, _storage(root)._version
+        t._node = node
+        inf = root._node.inf   # a view is an inference tensor if its base is (only)
+        if node.inf is not inf:
+            node.inf = inf
+        return t
+
+    @classmethod
+    def _alias_of(cls, src, node, data=False):
+        """detach() / .data of `src`: `node` is DETACH(src's node)."""
+        t = object.__new__(cls)
+        if src._base is None or src._detached:
+            root = src
+        else:
+            root = src._base
+            t._vchain = src._vchain
+        t._base = root
+        t._node = node
+        t._detached = True
+        t._seen = root._node
+        if root._epoch:
+            t._epoch = root._epoch
+        if data:
+            t._data = True
+        inf = root._node.inf
+        if node.inf is not inf:
+            node.inf = inf
         return t
 
     def _base_sync(self):
-        """The current node; a view re-derives it if its root was written since."""
+        """The current node; a view re-derives it if its base was written since."""
         b = self._base
         if b is None:
             return self._node
-        bn = b._node
+        bn = b._node if b._base is None else b._base_sync()
         if self._seen is bn:
             return self._node
-        n = record(C.DETACH, (bn,)) if self._detached else bn
-        for op, params in self._vchain:
-            n = record(op, (n,), params, grad=True)
+        if self._epoch != b._epoch:   # `base.data = ...` replaced the storage: keep the old
+            self._base = None
+            self.__dict__.pop("_vchain", None)
+            return self._node
+        old, seen = self._node, self._seen
+        if self._detached:
+            n = record(C.DETACH, (bn,))
+            for op, params in self._vchain:
+                n = record(op, (n,), params, grad=True)
+            if old.requires_grad:   # its own autograd identity stays
+                if old.op is not C.LEAF:
+                    n = record(C.REBASE, (n, _history(old)), grad=True)
+                elif old.meta is not SINK or bn.requires_grad:
+                    n = _leaf(n, old.meta)
+        else:
+            n = bn
+            for op, params in self._vchain:
+                n = record(op, (n,), params, grad=True)
+            if seen.over is not None and n.requires_grad:
+                # the base was changed in place: PyTorch regenerates the view's grad_fn
+                from .autograd.graph import as_strided
+                n.gradfn = as_strided(n, bn)
+        if seen.over is not None and old.over is None:   # views share the version counter
+            old.over = seen.over
+        if old.meta is not None and n.requires_grad:
+            _new_version_meta(old, n)
+        if n.inf is not bn.inf:
+            n.inf = bn.inf
         self._node, self._seen = n, bn
         return n
 
     # ------------------------------------------------------------ in-place writes
-    def _check_inplace(self, cur=None):
-        if (cur or self._base_sync()).inf and not STATE.inference:
+    def _check_inplace(self, cur, rg):
+        """PyTorch's checks before an in-place op (`rg`: its result requires grad)."""
+        if cur.inf and not STATE.inference:
             raise RuntimeError(
                 "Inplace update to inference tensor outside InferenceMode is not allowed.You "
                 "can make a clone to get a normal tensor before doing inplace update.See "
                 "https://github.com/pytorch/rfcs/pull/17 for more details.")
-        if not STATE.enabled:
+        if not (rg and STATE.enabled):
             return
+        if self._cm is not None:
+            raise RuntimeError(_view_rebase_message(self, cur, True))
         b = self._base
-        if b is None:
-            n = self._node
-            if n.op is C.LEAF and n.requires_grad:
+        if b is not None and not self._detached:
+            bn = b._node if b._base is None else b._base_sync()
+            if bn.op is C.LEAF and bn.requires_grad and bn.meta is not SINK:
                 raise RuntimeError(
-                    "a leaf Variable that requires grad is being used in an in-place operation.")
-        elif not self._detached and b._node.op is C.LEAF and b._node.requires_grad:
+                    "a view of a leaf Variable that requires grad is being used in an in-place "
+                    "operation.")
+        elif cur.op is C.LEAF and cur.requires_grad and cur.meta is not SINK:
             raise RuntimeError(
-                "a view of a leaf Variable that requires grad is being used in an in-place "
-                "operation.")
+                "a leaf Variable that requires grad is being used in an in-place operation.")
 
-    def _write_result(self, result):
+    def _check_view_version(self, n):
+        """A no_grad / multi-output / inference view whose storage was changed in place
+        since it was made: PyTorch raises where it would regenerate its grad_fn."""
+        root = _storage(self)
+        if root._version != self._cv and (root._node.requires_grad or n.requires_grad):
+            raise RuntimeError(_view_rebase_message(self, n, False))
+
+    def _write_result(self, result, overlap_ok=False):
         """Make `result` (a Tensor computed from self) the new value of self, in place."""
         cur = self._base_sync()
-        self._check_inplace(cur)
         new = by = result._node if result._base is None else result._base_sync()
+        self._check_inplace(cur, new.requires_grad)
         if new.shape != cur.shape:
             raise RuntimeError(
                 f"output with shape {list(cur.shape)} doesn't match the broadcast shape "
@@ -154,49 +243,75 @@ class Tensor:
             if not _can_cast(new.dtype, cur.dtype):
                 raise RuntimeError(f"result type {D.scalar_name(new.dtype)} can't be cast to the desired "
                                    f"output type {D.scalar_name(cur.dtype)}")
-            new = record(C.CAST, (new,), (("dtype", cur.dtype),))
+            new = record(C.INPLACE_CAST, (new,), (("dtype", cur.dtype),))
+        if not overlap_ok and self._vchain:
+            _check_overlap(self._vchain, cur)
         self._write(new, by)
         return self
 
-    def _write(self, new, by=None):
+    def _write(self, new, by=None, kind=None):
         """Make `new` this tensor's value; `by` is the in-place op that computed it (it may
         use the value it replaces, as PyTorch keeps the original for it)."""
         b = self._base
         if b is None:
-            self._set_root(new, by)
+            self._set_root(new, by, kind)
             return
         cur = self._base_sync()
+        if self._data:
+            kind = "data"
+        bn = b._node if b._base is None else b._base_sync()
+        if self._detached:
+            # an alias with its own autograd identity: its value (with the history the op
+            # recorded), and its base's storage without that history (the base keeps its
+            # own: see _set_root)
+            self._set_root(new, by, kind)
+            v = record(C.DETACH, (new,)) if new.requires_grad else new
+            if self._vchain:
+                src = record(C.DETACH, (bn,)) if bn.requires_grad else bn
+                v = record(C.VIEW_SCATTER, (src, v), (("chain", self._vchain),), grad=True)
+            b._write(v, by, kind)
+            self._seen = b._node
+            return
         if cur.over is None:
-            cur.over = (weakref.ref(b), b._version, by)
-        # a write through a detached alias, or any write under no_grad, leaves the autograd
-        # graph as it was (the base keeps its history: see _set_root)
-        detached = self._detached or not STATE.enabled
+            cur.over = _over(b, by, None, kind)
+        # a write under no_grad leaves the autograd graph as it was
+        detached = not STATE.enabled
         if detached and new.requires_grad:
             new = record(C.DETACH, (new,))
-        if self._vchain:
-            bn = b._node
-            src = record(C.DETACH, (bn,)) if detached else bn
-            new = record(C.VIEW_SCATTER, (src, new), (("chain", self._vchain),), grad=True)
-        b._set_root(new, by)
+        src = record(C.DETACH, (bn,)) if detached and bn.requires_grad else bn
+        new = record(C.VIEW_SCATTER, (src, new), (("chain", self._vchain),), grad=True)
+        b._write(new, by, kind)
 
-    def _set_root(self, new, by=None):
+    def _set_root(self, new, by=None, kind=None):
         old = self._node
         if old.requires_grad and not new.requires_grad:
-            # no_grad / .data writes keep a leaf a leaf, and a non-leaf its history
+            # no_grad / .data writes keep a leaf a leaf, and a non-leaf its history (and
+            # its hooks, on that history)
             if old.op is C.LEAF:
                 new = _leaf(new, old.meta)
             else:
                 new = record(C.REBASE, (new, old), grad=True)
-        if old.meta is not None and new.meta is None and old.op is not C.LEAF:
-            new.meta = old.meta
-        elif not new.requires_grad and new.value is None:
+        elif old.meta is not None and new.requires_grad and old.op is not C.LEAF:
+            _new_version_meta(old, new)
+        if new.inf and not old.inf:   # an in-place op keeps a normal tensor normal
+            new.inf = False
+        if not new.requires_grad and new.value is None:
             # state written lazily outside autograd (a momentum buffer, running stats): the
             # next program also computes it, so its chain of updates never grows
             _compile.STATES.append(weakref.ref(self))
         if old.over is None:
-            old.over = (weakref.ref(self), self._version, by)
+            old.over = _over(self, by, new, kind)
+            if old.op is C.VIEW_SCATTER and old.inputs:
+                # the value an in-place op wrote through a view lives in this storage too
+                x = old.inputs[1]
+                if x.op is C.DETACH or x.op is C.INPLACE_CAST:
+                    x = x.inputs[0]
+                if x.over is None:
+                    ov = old.over
+                    x.over = ov if ov[3] != "data" else ov[:3] + ("data_scattered",) + ov[4:]
         self._node = new
-        self._version += 1
+        if kind != "data" or self._data:   # .data has a version counter of its own
+            self._version += 1
         if _compile.CAPTURE is not None:   # facade.jit writes this tensor back
             _compile.CAPTURE.wrote(self)
 
@@ -269,6 +384,8 @@ class Tensor:
     @property
     def is_leaf(self):
         n = self._base_sync()
+        if self._cm is not None:
+            self._check_view_version(n)
         return not n.requires_grad or n.op is C.LEAF
 
     @property
@@ -301,10 +418,9 @@ class Tensor:
                                "InferenceMode is not allowed.")
         if bool(flag) == n.requires_grad:
             return
-        if self._base is not None:
-            # a view/alias that becomes a leaf of its own
-            self._base, self._node = None, n
-            self.__dict__.pop("_vchain", None)
+        if self._base is not None and not self._detached:
+            # a view that becomes a leaf of its own: still an alias of its base's storage
+            self._detached = True
         if flag:
             if self._meta is None:
                 self._meta = AutogradMeta(self)
@@ -316,16 +432,20 @@ class Tensor:
     def grad_fn(self):
         from .autograd.graph import grad_fn_of
         n = self._base_sync()
+        if self._cm is not None:
+            self._check_view_version(n)
         return None if n.op is C.LEAF or not n.requires_grad else grad_fn_of(n)
 
     @property
     def grad(self):
-        n = self._base_sync()
         meta = self._meta
-        if n.requires_grad and n.op is not C.LEAF and not (meta is not None and meta.retains_grad):
-            warnings.warn(NONLEAF_GRAD_WARNING, UserWarning, stacklevel=2)
-            return None
-        return meta.grad if meta is not None else None
+        g = meta.grad if meta is not None else None
+        if g is None:
+            n = self._base_sync()
+            if n.requires_grad and n.op is not C.LEAF and not (meta is not None
+                                                             and meta.retains_grad):
+                warnings.warn(NONLEAF_GRAD_WARNING, UserWarning, stacklevel=2)
+        return g
 
     @grad.setter
     def grad(self, value):
@@ -333,11 +453,6 @@ class Tensor:
             if not isinstance(value, Tensor):
                 raise TypeError(f"assigned grad expected to be a Tensor or None but got grad "
                                 f"of type {type(value).__name__}")
-            if tuple(value.shape) != tuple(self.shape):
-                raise RuntimeError(
-                    f"attempting to assign a gradient of size '{list(value.shape)}' to a tensor "
-                    f"of size '{list(self.shape)}'. Please ensure that the gradient and the "
-                    "tensor are the same size")
             if value.dtype is not self.dtype:
                 raise RuntimeError(
                     f"attempting to assign a gradient with dtype '{D.cpp_name(value.dtype)}' to a "
@@ -346,9 +461,19 @@ class Tensor:
                     "tensor's grad_dtype attribute with a specific dtype, or None to allow any "
                     "dtype. Set grad_dtype with caution. Diverging the dtypes of a tensor and "
                     "its gradient may break downstream systems that assume they match.")
+            if tuple(value.shape) != tuple(self.shape):
+                raise RuntimeError(
+                    f"attempting to assign a gradient of size '{list(value.shape)}' to a tensor "
+                    f"of size '{list(self.shape)}'. Please ensure that the gradient and the "
+                    "tensor are the same size")
         if self._meta is None:
             self._meta = AutogradMeta(self)
         self._meta.grad = value
+
+    @grad.deleter
+    def grad(self):
+        if self._meta is not None:
+            self._meta.grad = None
 
     @property
     def retains_grad(self):
@@ -363,7 +488,7 @@ class Tensor:
         if self._meta is None:
             self._meta = AutogradMeta(self)
         self._meta.retains_grad = True
-        n.meta = self._meta
+        _history(n).meta = self._meta
 
     def register_hook(self, hook):
         """Call hook(grad) when the gradient w.r.t. this tensor is computed; it may return a
@@ -375,49 +500,60 @@ class Tensor:
             self._meta = AutogradMeta(self)
         meta = self._meta
         if n.op is not C.LEAF:
-            n.meta = meta
+            _history(n).meta = meta
         return _HookHandle(meta.hooks, hook)
 
     @property
     def data(self):
-        t = Tensor._view_of(self, record(C.DETACH, (self._base_sync(),)))
-        t._detached = True
-        return t
+        return Tensor._alias_of(self, record(C.DETACH, (self._base_sync(),)), data=True)
 
     @data.setter
     def data(self, value):
+        """`t.data = v`: t takes v's value (and storage: views made before keep the old)."""
         n = value._base_sync()
         if n.requires_grad:
             n = record(C.DETACH, (n,))
         old = self._base_sync()
         if old.op is C.LEAF:
             self._node = _leaf(n, old.meta)
+        elif old.requires_grad:   # a non-leaf keeps its history
+            self._node = record(C.REBASE, (n, _history(old)), grad=True)
         else:
             self._node = n
-        self._base = None
+        if self._base is not None:
+            self._base = None
+            for k in ("_vchain", "_detached", "_cm", "_data"):
+                self.__dict__.pop(k, None)
         self._version += 1
+        self._epoch += 1
         if _compile.CAPTURE is not None:
             _compile.CAPTURE.wrote(self)
 
     @property
     def _version_counter(self):
-        return (self._base or self)._version
+        return self._version if self._data else _storage(self)._version
 
     def detach(self):
-        t = Tensor._view_of(self, record(C.DETACH, (self._base_sync(),)))
-        t._detached = True
-        return t
+        return Tensor._alias_of(self, record(C.DETACH, (self._base_sync(),)))
 
     def detach_(self):
-        if self._base is not None:
+        if self._base is not None and not (self._detached and self._cm is None):
             raise RuntimeError(
                 "Can't detach views in-place. Use detach() instead. If you are using "
                 "DistributedDataParallel (DDP) for training, and gradient_as_bucket_view is set "
                 "as True, gradients are views of DDP buckets, and hence detach_() cannot be "
                 "called on these gradients. To fix this error, please refer to the "
                 "Optimizer.zero_grad() function in torch/optim/optimizer.py as the solution.")
-        n = self._node
+        n = self._base_sync()
         if n.requires_grad:
+            if n.op is C.LEAF:
+                # the graphs that used it no longer accumulate into its .grad
+                old, meta = self._meta, AutogradMeta(self)
+                meta.grad = old.grad
+                old.grad, old.tensor_ref = None, None
+                self._meta = meta
+            elif n.over is None:   # a backward that saved it raises
+                n.over = _over(self, None, None, "detach_")
             self._node = record(C.DETACH, (n,))
         return self
 
@@ -474,6 +610,7 @@ class Tensor:
         return self.item()
 
     def __float__(self):
+        _warn_scalar(self)
         return float(self._python_scalar())
 
     def __int__(self):
@@ -486,6 +623,7 @@ class Tensor:
         return int(self.item())
 
     def __complex__(self):
+        _warn_scalar(self)
         return complex(self.item())
 
     def __len__(self):
@@ -508,9 +646,11 @@ class Tensor:
         vals = np.asarray(realize(n))
         suffixes = []
         if n.requires_grad:
-            fn = self.grad_fn
-            suffixes.append(f"grad_fn=<{type(fn).__name__}>" if fn is not None
-                            else "requires_grad=True")
+            try:
+                fn = type(self.grad_fn).__name__ if self.grad_fn is not None else None
+            except RuntimeError:   # a no_grad view changed in place (as PyTorch shows it)
+                fn = "Invalid"
+            suffixes.append(f"grad_fn=<{fn}>" if fn is not None else "requires_grad=True")
         dev = _device.torch_device(n.dev)
         return tensor_repr(vals, n.dtype.name, suffixes,
                            device_suffix=f"device='{dev}'" if dev.type != "cpu" else None)
@@ -611,10 +751,15 @@ class Tensor:
 
     # ------------------------------------------------------------ in-place basics
     def zero_(self):
-        return self._write_result(apply(C.ZERO, (self,)))
+        return self._write_result(apply(C.ZERO, (self,)), overlap_ok=True)
 
     def fill_(self, value):
-        return self._write_result(apply(C.FILL, (self, value)))
+        if isinstance(value, Tensor) and value.dim() != 0:
+            raise RuntimeError("fill_ only supports 0-dimension value tensor but got tensor "
+                               f"with {value.dim()} dimensions.")
+        return self._write_result(apply(C.FILL, (self, value),
+                                        (("tensor", isinstance(value, Tensor)),)),
+                                  overlap_ok=True)
 
     def copy_(self, src, non_blocking=False):
         if not isinstance(src, Tensor):
@@ -710,6 +855,19 @@ class Tensor:
         return t
 
 
+_warned_scalar = []
+
+
+def _warn_scalar(t):
+    """PyTorch warns once per process that float()/complex() of a tensor requiring grad
+    drops the graph."""
+    if not _warned_scalar and t.requires_grad:
+        _warned_scalar.append(True)
+        warnings.warn("Converting a tensor with requires_grad=True to a scalar may lead to "
+                      "unexpected behavior.\nConsider using tensor.detach() first.",
+                      UserWarning, stacklevel=3)
+
+
 class _HookHandle:
     """What register_hook returns: .remove() unregisters the hook."""
     _next_id = 0
@@ -722,6 +880,100 @@ class _HookHandle:
 
     def remove(self):
         self._hooks.pop(self.id, None)
+
+
+# The AutogradMeta of no_grad views of tensors that require grad: they are leaves whose
+# gradient goes nowhere (PyTorch gives them no grad accumulator).
+SINK = AutogradMeta()
+
+
+def _storage(t):
+    """The root tensor whose storage `t` aliases (its version counter is t's)."""
+    while t._base is not None:
+        t = t._base
+    return t
+
+
+def _view_rebase_message(t, n, direct):
+    """PyTorch's handle_view_on_rebase error for a no_grad / inference / multi-output view."""
+    import re
+    cm = t._cm
+    name = None
+    if t._vchain and not t._detached and n.requires_grad:
+        op, params = t._vchain[-1]
+        name = op.grad_fn(params) if callable(op.grad_fn) else op.grad_fn
+        name = re.sub(r"Backward\d*$", "", name)
+    modified = "is being" if direct else "its base or another view of its base has been"
+    if cm in ("inference", "no_grad") or name is None:
+        prefix = (f"Output {t._onr} of {name} is a view of a view which was created in"
+                  if name is not None else "A view was created in")
+        if cm == "inference":
+            msg = f"{prefix} inference mode and {modified} modified inplace in normal mode."
+        else:
+            msg = f"{prefix} no_grad mode and {modified} modified inplace with grad mode enabled."
+    else:
+        msg = f"Output {t._onr} of {name} is a view and {modified} modified inplace."
+    if cm == "multi":
+        msg += (" This view is the output of a function that returns multiple views. Such "
+                "functions do not allow the output views to be modified inplace. You should "
+                "replace the inplace operation by an out-of-place one.")
+    else:
+        where = "inference_mode" if cm == "inference" else "no_grad"
+        msg += (" Given that this use case is ambiguous and error-prone, it is forbidden. You "
+                "can clarify your code by moving both the view and the inplace either both "
+                f"inside the {where} block (if you don't want the inplace to be tracked) or "
+                "both outside (if you want the inplace to be tracked).")
+    return msg
+
+
+def _check_overlap(chain, cur):
+    """An in-place write into an expanded view (several elements, one memory location)."""
+    for op, _ in chain:
+        if op is EXPAND:
+            break
+    else:
+        return
+    if any(st == 0 and sz > 1 for st, sz in zip(strides_of(cur), cur.shape)):
+        raise RuntimeError(
+            "unsupported operation: more than one element of the written-to tensor refers "
+            "to a single memory location. Please clone() the tensor before performing the "
+            "operation.")
+
+
+def _history(n):
+    """The node whose grad_fn a tensor's value has (a no_grad write keeps the old one)."""
+    while n.op is C.REBASE:
+        n = n.inputs[1]
+    return n
+
+
+def _new_version_meta(old, new):
+    """A tensor's value replaced by an in-place op (or a view's, after a write to its base):
+    the hooks registered so far stay with the old version, retain_grad moves to the new one
+    (PyTorch's update_tensor_hooks_on_new_gradfn)."""
+    meta = old.meta
+    if meta.hooks:
+        kept = AutogradMeta()
+        kept.hooks, kept.tensor_ref = meta.hooks, meta.tensor_ref
+        old.meta = kept
+        meta.hooks = {}
+    else:
+        old.meta = None
+    if meta.retains_grad:
+        new.meta = meta
+
+
+def _over(t, by, new, kind=None):
+    """What a node replaced in tensor `t` remembers (see autograd/saved.py): the tensor, its
+    version then, the op that replaced it, the kind of write, and the grad_fn name of the
+    new value (the version error names it, even once the tensor is gone)."""
+    name = None
+    if new is not None and new.requires_grad and new.op is not C.LEAF:
+        from .autograd.graph import fn_name
+        name = fn_name(new)
+    # a write through .data holds its tensor: the backward may read the storage's new value
+    ref = weakref.ref(t) if kind != "data" else (lambda: t)
+    return (ref, t._version_counter, by, kind, name)
 
 
 def _can_cast(src, dst):

@@ -82,6 +82,9 @@ SPECS = {
     "clone": ([anyv(3)], lambda a: a.clone(), lambda a: a),
     "copy": ([anyv(3), anyv(3)], lambda a, b: _copy(a, b), lambda a, b: b),
     "fill": ([anyv(3)], lambda a: _fill(a), lambda a: jnp.zeros(3) + 2.0),
+    "inplace_cast": ([anyv(3), anyv(3)], lambda a, b: _iadd_wider(a, b),
+                     lambda a, b: (a.astype(jnp.float32) + b).astype(jnp.float32)),
+    "alias": ([anyv(2, 3)], lambda a: a[...] * 1, lambda a: a),
     "zero": ([anyv(3)], lambda a: _zero(a), lambda a: jnp.zeros(3) + a.sum() * 0),
     "view_scatter": ([anyv(4), anyv(2)], lambda a, v: _slice_assign(a, v),
                      lambda a, v: a.at[1:3].set(v)),
@@ -128,6 +131,12 @@ def _fill(a):
     return out.fill_(2.0)
 
 
+def _iadd_wider(a, b):
+    out = a.float()
+    out += b   # computed in float64, cast back in place
+    return out.double()
+
+
 def _zero(a):
     out = a * 1
     return out.zero_()
@@ -149,6 +158,8 @@ def _rebase(a):
 # ops not differentiated directly: why
 NOT_DIRECT = {
     "leaf": "the variable itself (every test differentiates leaves)",
+    "saved_sub": "an op whose saved inputs were changed through .data: its value is the "
+                 "forward's, its derivative at the new values (test_torch_semantics fz_data_*)",
     "detach": "stop_gradient: tested in test_engine (detach semantics)",
     "full": "a factory: no differentiable input",
     "eye": "a factory", "arange": "a factory", "linspace": "a factory",
@@ -168,7 +179,7 @@ NOT_DIRECT = {
 NO_FINITE_DIFFERENCES = {
     "div_mode": "floor's derivative is 0, but differences jump at its steps",
     "remainder": "jumps where a/b crosses an integer", "fmod": "jumps likewise",
-    "to": "rounds through float32",
+    "to": "rounds through float32", "inplace_cast": "rounds through float32",
 }
 
 

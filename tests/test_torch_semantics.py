@@ -125,8 +125,10 @@ def compare(exp, got, path):
 @pytest.fixture(autouse=True)
 def _fresh_process_state():
     """The goldens were recorded one scenario per process: reset once-per-process state."""
+    from facade import _tensor
     from facade.autograd import engine
     engine._warned_cycle.clear()
+    _tensor._warned_scalar.clear()
     yield
     torch.set_grad_enabled(True)
 

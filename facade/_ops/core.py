@@ -76,17 +76,28 @@ def _cast_rule(x, dtype):
 CAST = defop("to", lambda x, dtype: x.astype(dtype.np), _cast_rule, "ToCopyBackward0",
              saves=False)
 
+# An in-place op's result cast back to its tensor's dtype (`f32 += f64`): part of that op
+# in PyTorch (its grad_fn is the op's), so hidden from grad_fn names and next_functions
+INPLACE_CAST = defop("inplace_cast", lambda x, dtype: x.astype(dtype.np), _cast_rule,
+                     "ToCopyBackward0", transparent=True, saves=False)
+
 CLONE = defop("clone", lambda x: jnp.array(x, copy=True), same_rule, "CloneBackward0",
               saves=False)
 
 
-def _fill_like_rule(x, value):
+def _fill_impl(x, v, tensor):
+    return jnp.broadcast_to(jnp.asarray(v).astype(x.dtype), x.shape)
+
+
+def _fill_like_rule(x, value, tensor):
     return x.shape, x.dtype, x.dtype
 
 
-# fill_ on a tensor: differentiable w.r.t. a tensor value (0 otherwise), shape of x
-FILL = defop("fill", lambda x, v: jnp.broadcast_to(v.astype(x.dtype), x.shape),
-             _fill_like_rule, "FillBackward1", saves=False)
+# fill_ on a tensor: differentiable w.r.t. a tensor value (0 otherwise), shape of x;
+# PyTorch's overloads: fill_(Scalar) is FillBackward2, fill_(Tensor) FillBackward3
+FILL = defop("fill", _fill_impl, _fill_like_rule,
+             lambda p: "FillBackward3" if dict(p)["tensor"] else "FillBackward2",
+             visible=lambda p: (0, 1) if dict(p)["tensor"] else (0,), saves=False)
 ZERO = defop("zero", lambda x: jnp.zeros_like(x), same_rule, "ZeroBackward0", saves=False)
 
 
@@ -95,9 +106,7 @@ def _copy_rule(x, src):
     out = infer_size(x.shape, src.shape)
     if out != x.shape:
         raise RuntimeError(
-            f"The size of tensor a ({x.shape[-1] if x.shape else 1}) must match the size of "
-            f"tensor b ({src.shape[-1] if src.shape else 1}) at non-singleton dimension "
-            f"{len(out) - 1}")
+            f"output with shape {list(x.shape)} doesn't match the broadcast shape {list(out)}")
     return x.shape, x.dtype, None
 
 

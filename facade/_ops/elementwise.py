@@ -235,8 +235,10 @@ LOG = _unary("log", jnp.log, "LogBackward0", vjp_name="DivBackward0")
 SQRT = _unary("sqrt", _sqrt, "SqrtBackward0", vjp_name="DivBackward0", saves="output")
 SIN = _unary("sin", jnp.sin, "SinBackward0")
 COS = _unary("cos", jnp.cos, "CosBackward0")
-TANH = _unary("tanh", jnp.tanh, "TanhBackward0", functional=True, saves="output")
-SIGMOID = _unary("sigmoid", jax.nn.sigmoid, "SigmoidBackward0", functional=True, saves="output")
+TANH = _unary("tanh", jnp.tanh, "TanhBackward0", functional=True, saves="output",
+              vjp_name="TanhBackwardBackward0")
+SIGMOID = _unary("sigmoid", jax.nn.sigmoid, "SigmoidBackward0", functional=True, saves="output",
+                 vjp_name="SigmoidBackwardBackward0")
 RELU = _unary("relu", _relu, "ReluBackward0", floating=False, functional=True,
               vjp_name="ThresholdBackward0", saves="output")
 RECIPROCAL = _unary("reciprocal", lambda x: 1 / x, "ReciprocalBackward0")

@@ -226,7 +226,7 @@ def _where_rule(cond, x, y):
 
 # not `promote`: that would cast the condition too (the result is cast to the rule's dtype)
 WHERE = defop("where", jnp.where, _where_rule, "WhereBackward0", visible=(1, 2),
-              saves=lambda n: [n.inputs[0]])
+              saves=lambda n: [n.inputs[0]], vjp_name="WhereBackward0")
 
 
 def where(condition, input=None, other=None, *, out=None):

@@ -10,7 +10,7 @@ import numpy as np
 
 from .. import _dtype as D
 from .._dispatch import apply
-from .core import CLONE, REBASE
+from .core import CLONE, FILL, REBASE
 from .table import defop, expose, wrap_dim
 
 
@@ -109,6 +109,8 @@ def _select_shape(shape, dim, index):
 
 SELECT = defop("select", _select, _shape_rule(_select_shape), "SelectBackward0", view=True,
                saves=False, vjp_name="SelectBackward0")
+ALIAS = defop("alias", lambda x: x, _shape_rule(lambda shape: shape), "AliasBackward0",
+              view=True, saves=False, vjp_name="AliasBackward0")
 
 
 def _slice(x, dim, start, stop, step):
@@ -345,6 +347,19 @@ def t(input):
     return apply(T, (input,), (("dims", tuple(range(nd))[::-1]),))
 
 
+def select(input, dim, index):
+    nd = input.dim()
+    if nd == 0:
+        raise IndexError("select() cannot be applied to a 0-dim tensor.")
+    d = wrap_dim(dim, nd)
+    size = input.shape[d]
+    i = int(index)
+    if not -size <= i < size:
+        raise IndexError(f"select(): index {i} out of range for tensor of size "
+                         f"{list(input.shape)} at dimension {d}")
+    return apply(SELECT, (input,), (("dim", d), ("index", i % size)))
+
+
 def expand(self, *sizes):
     sizes = _dims_arg(sizes)
     shape = tuple(self.shape)
@@ -391,6 +406,7 @@ expose(unsqueeze, "unsqueeze", "unsqueeze")
 expose(permute, "permute", "permute")
 expose(transpose, ("transpose", "swapaxes", "swapdims"), ("transpose", "swapaxes", "swapdims"))
 expose(t, "t", "t")
+expose(select, "select", "select")
 expose(expand, method="expand")
 expose(expand_as, method="expand_as")
 expose(contiguous, method="contiguous")
@@ -408,11 +424,21 @@ def _as_index_tensor(x):
     return x if _is_tensor(x) else tensor(np.asarray(x))
 
 
-def getitem(self, idx):
-    """Basic indexing (ints, slices, None, ...) makes views; tensors and lists gather."""
-    if not isinstance(idx, tuple):
+def getitem(self, idx, _setting=False):
+    """Basic indexing (ints, slices, None, ...) makes views; tensors and lists gather.
+    (_setting: for setitem, which writes into the tensor itself where nothing is selected)"""
+    single = not isinstance(idx, tuple)
+    if single:
         idx = (idx,)
+        single = not _setting
     nd = self.dim()
+    if nd == 0 and len(idx) == 1:
+        if isinstance(idx[0], (int, np.integer)) and not isinstance(idx[0], bool):
+            raise IndexError("invalid index of a 0-dim tensor. Use `tensor.item()` in Python "
+                             "or `tensor.item<T>()` in C++ to convert a 0-dim tensor to a "
+                             "number")
+        if isinstance(idx[0], slice):
+            raise IndexError("slice() cannot be applied to a 0-dim tensor.")
     consumed = 0
     for it in idx:
         if it is None or it is Ellipsis:
@@ -455,7 +481,7 @@ def getitem(self, idx):
                 raise ValueError("step must be greater than zero")
             start, stop, _ = slice(it.start, it.stop, step).indices(size)
             stop = max(stop, start)
-            if (start, stop, step) != (0, size, 1):
+            if (start, stop, step) != (0, size, 1) or single:   # x[:] is a slice
                 out = apply(SLICE, (out,), (("dim", dim), ("start", start), ("stop", stop),
                                             ("step", step)))
             dim += 1
@@ -484,8 +510,8 @@ def getitem(self, idx):
     if adv:
         positions = tuple(p for p, _ in adv)
         out = apply(INDEX, (out,) + tuple(i for _, i in adv), (("positions", positions),))
-    elif out is self:
-        out = apply(VIEW, (self,), (("size", tuple(self.shape)),))
+    elif out is self and not _setting:   # x[...]: an alias
+        out = apply(ALIAS, (self,))
     return out
 
 
@@ -502,27 +528,73 @@ def _check_index_values(t, size, dim):
 
 
 def setitem(self, idx, value):
-    """x[idx] = v: a write through the view for basic indices, an index_put otherwise."""
-    from .._tensor import Tensor
+    """x[idx] = v as PyTorch's set_item: basic indices write through the view (into self
+    where they select all of it), a 0-d or Python number value fills, another value is
+    copied (its leading 1s dropped, then broadcast); advanced indices index_put."""
     items = idx if isinstance(idx, tuple) else (idx,)
+    if len(items) == 1 and items[0] is False:
+        return
     basic = all(it is None or it is Ellipsis or isinstance(it, (int, np.integer, slice))
                 for it in items)
     if basic:
-        getitem(self, idx).copy_(value)
+        _copy_to(getitem(self, idx, True), value)   # x[...], x[:]: the tensor itself
         return
     # advanced: gather the positions as getitem does, then write functionally
     probe = getitem(self, idx)
     node = probe._base_sync()
     if node.op is not INDEX:
-        probe.copy_(value)
+        _copy_to(probe, value)
         return
+    from .._tensor import Tensor
     base_t = Tensor._wrap(node.inputs[0])
     if base_t.shape != self.shape:
         raise NotImplementedError("mixing basic and advanced indices in assignment")
-    v = value if _is_tensor(value) else value
+    v = value
+    if _is_tensor(v):
+        mask = len(items) == 1 and _is_tensor(items[0]) and items[0].dtype is D.bool_
+        if v.dtype is not self.dtype and not (mask and v.dim() == 0):   # masked_fill there
+            raise RuntimeError(
+                "Index put requires the source and destination dtypes match, got "
+                f"{D.scalar_name(self.dtype)} for the destination and "
+                f"{D.scalar_name(v.dtype)} for the source.")
+        v = _strip_leading_ones(v)
+        from .table import broadcast_shapes
+        try:
+            ok = broadcast_shapes(v.shape, node.shape) == node.shape
+        except RuntimeError:
+            ok = False
+        if not ok:
+            raise RuntimeError(f"shape mismatch: value tensor of shape {list(v.shape)} cannot "
+                               f"be broadcast to indexing result of shape {list(node.shape)}")
     res = apply(INDEX_PUT, (self, v) + tuple(Tensor._wrap(i) for i in node.inputs[1:]),
                 node.params + (("accumulate", False),))
     self._write_result(res)
+
+
+def _strip_leading_ones(v):
+    shape = tuple(v.shape)
+    k = 0
+    while k < len(shape) and shape[k] == 1:
+        k += 1
+    return view(v, *shape[k:]) if k else v
+
+
+def _copy_to(dst, value):
+    """PyTorch's copy_to for setitem."""
+    if not _is_tensor(value):
+        if isinstance(value, complex) or not isinstance(value, (int, float, bool, np.number)):
+            from .._tensor import tensor
+            value = tensor(value, dtype=dst.dtype)
+        else:   # valueToTensor: a 0-d tensor of dst's dtype, so fill_(Tensor)
+            dst._write_result(apply(FILL, (dst, value.item() if isinstance(value, np.number)
+                                           else value), (("tensor", True),)), overlap_ok=True)
+            return
+    if tuple(value.shape) == tuple(dst.shape):
+        dst.copy_(value)
+    elif value.dim() == 0:
+        dst.fill_(value)
+    else:
+        dst.copy_(expand(_strip_leading_ones(value), *dst.shape))
 
 
 expose(getitem, method="__getitem__")
@@ -601,13 +673,25 @@ UNBIND = defop("unbind", _select, _shape_rule(_select_shape), "UnbindBackward0",
                saves=False)
 
 
+def _multi(views):
+    """Views returned together by one op (split, unbind): PyTorch forbids in-place ops on
+    them where grad is recorded (CreationMeta MULTI_OUTPUT_NODE)."""
+    from .._dispatch import STATE
+    if STATE.enabled:
+        from .._tensor import _storage
+        for i, v in enumerate(views):
+            if v._cm != "inference":
+                v._cm, v._onr, v._cv = "multi", i, _storage(v)._version
+    return views
+
+
 def _pieces(op, t, d, sizes):
     out, start = [], 0
     for s in sizes:
         out.append(apply(op, (t,), (("dim", d), ("start", start), ("stop", start + s),
                                     ("step", 1))))
         start += s
-    return tuple(out)
+    return _multi(tuple(out))
 
 
 def split(tensor, split_size_or_sections, dim=0):
@@ -638,8 +722,8 @@ def chunk(input, chunks, dim=0):
 
 def unbind(input, dim=0):
     d = wrap_dim(dim, input.dim())
-    return tuple(apply(UNBIND, (input,), (("dim", d), ("index", i)))
-                 for i in range(input.shape[d]))
+    return _multi(tuple(apply(UNBIND, (input,), (("dim", d), ("index", i)))
+                        for i in range(input.shape[d])))
 
 
 expose(cat, ("cat", "concat", "concatenate"))

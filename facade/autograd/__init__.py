@@ -22,11 +22,7 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False,
              grad_variables=None, inputs=None):
     """Accumulate d(tensors)/d(leaves) into the leaves' .grad (or only into `inputs`)."""
     tensors = _as_tuple(tensors)
-    grads = _as_tuple(grad_tensors) if grad_tensors is not None else (None,) * len(tensors)
-    if len(grads) != len(tensors):
-        raise RuntimeError("grad can be implicitly created only for scalar outputs"
-                           if not grads else f"got {len(grads)} gradients for "
-                           f"{len(tensors)} tensors")
+    grads = _grads_for(tensors, grad_tensors)
     if inputs is not None:
         inputs = _as_tuple(inputs)
         if len(inputs) == 0:
@@ -34,14 +30,27 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False,
     run_backward(tensors, grads, retain_graph, create_graph, inputs=inputs)
 
 
+def _grads_for(outputs, grads):
+    """One gradient per output (PyTorch ignores extra ones, and raises for too few)."""
+    if grads is None:
+        return (None,) * len(outputs)
+    grads = _as_tuple(grads)
+    if len(grads) < len(outputs):
+        raise RuntimeError(f"got {len(outputs)} tensors and {len(grads)} gradients")
+    return grads[:len(outputs)]
+
+
 def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=False,
          only_inputs=True, allow_unused=None, is_grads_batched=False, materialize_grads=False):
     """Return d(outputs)/d(inputs) without touching any .grad."""
+    if materialize_grads and allow_unused is False:
+        raise ValueError("Expected allow_unused to be True or not passed when materialize_grads"
+                         "=True, but got: allow_unused=False.")
     outputs = _as_tuple(outputs)
     inputs = _as_tuple(inputs)
     if allow_unused is None:
         allow_unused = materialize_grads
-    grads = _as_tuple(grad_outputs) if grad_outputs is not None else (None,) * len(outputs)
+    grads = _grads_for(outputs, grad_outputs)
     res = run_backward(outputs, grads, retain_graph, create_graph, inputs=inputs,
                        accumulate=False, allow_unused=allow_unused)
     if materialize_grads:

@@ -21,7 +21,8 @@ from .._dispatch import STATE, record
 from .._graph import SIGS, Node, const_node, pack_layout
 from .._ops import core as C
 from .._ops.table import defop
-from .._tensor import Size, Tensor
+from .._tensor import SINK, Size, Tensor
+from . import saved
 
 
 PACK_MIN = 2   # pack the results of a backward with more small results than this
@@ -74,6 +75,8 @@ def run_backward(outputs, grad_outputs, retain_graph, create_graph, inputs=None,
         roots.append(n)
     if inputs is not None:
         for t in inputs:
+            if accumulate:   # backward(inputs=...) retains the grads of non-leaf inputs
+                t.retain_grad()
             if not t.requires_grad:
                 raise RuntimeError("One of the differentiated Tensors does not require grad")
     if create_graph or _compile.CAPTURE is not None:
@@ -101,32 +104,112 @@ def _warn_create_graph_cycle():
             "to break the cycle and avoid the leak.", UserWarning, stacklevel=4)
 
 
-def _targets(w, roots, inputs, allow_unused):
-    """Slots to differentiate, whether each is perturbed, and the tensors they belong to."""
-    if inputs is None:
-        slots = w.grad_leaves(roots)
-        return slots, [False] * len(slots), [w.nodes[s].meta for s in slots], []
-    slots, pert, metas, unused = [], [], [], []
-    for i, t in enumerate(inputs):
-        n = t._base_sync()
-        s = w.slot_of(n)
-        if s is None:
-            if not allow_unused:
-                raise RuntimeError(
-                    f"The differentiated Tensor at index {i} appears to not have been used in "
-                    "the graph. Set allow_unused=True if this is the desired behavior.")
-            unused.append(i)
+_PLANS: collections.OrderedDict = collections.OrderedDict()
+_PLANS_MAX = 32
+
+
+def _live(key, nodes, root_slots):
+    """Per slot: whether the gradient from the roots reaches it, through the autograd graph
+    (a value only read through detach() or no_grad is not reached)."""
+    live = [False] * len(key)
+    for r in root_slots:
+        live[r] = True
+    for s in range(len(key) - 1, -1, -1):
+        if not live[s]:
             continue
-        slots.append(s)
-        pert.append(n.op is not C.LEAF)
-        metas.append(t)
-    return slots, pert, metas, unused
+        n = nodes[s]
+        e = key[s]
+        if n.op is C.LEAF or e.__class__ is not tuple or e[0].__class__ is not int:
+            continue
+        for r in e[1:]:
+            x = nodes[r]
+            if x is not None and x.requires_grad:
+                live[r] = True
+    return live
+
+
+def _runs(key, nodes, live, targets):
+    """Per slot: whether PyTorch's engine runs that node's backward: it is reached and
+    passes gradient on towards a target."""
+    dep = [False] * len(key)
+    runs = [False] * len(key)
+    for t in targets:
+        dep[t] = True
+    for s, e in enumerate(key):
+        if e.__class__ is not tuple or e[0].__class__ is not int:
+            continue
+        n = nodes[s]
+        if n.op is C.LEAF or not n.requires_grad:
+            continue
+        for r in e[1:]:
+            if dep[r]:
+                dep[s] = True
+                runs[s] = live[s]
+                break
+    return runs
+
+
+def _plan(w, k, root_slots, inputs):
+    """(live, targets: per input its slots, runs), cached by the walk's key (a recurring
+    autograd.grad call derives them once). inputs None: the leaves reached."""
+    if inputs is not None:
+        cands = []
+        for t in inputs:
+            n = t._base_sync()
+            if n.op is C.LEAF:   # every version of the leaf the graph used (no_grad updates)
+                meta = n.meta
+                cands.append(() if meta is SINK else
+                             tuple(s for s in w.leaves if w.nodes[s].meta is meta))
+            else:
+                s = w.slot_of(n)
+                cands.append(() if s is None else (s,))
+        cands = tuple(cands)
+    else:
+        cands = None
+    pk = (k, root_slots, cands)
+    hit = _PLANS.get(pk)
+    if hit is None:
+        live = _live(k, w.nodes, root_slots)
+        if cands is None:
+            per = None
+            slots = tuple(s for s in dict.fromkeys(w.leaves) if live[s])
+        else:
+            per = tuple(tuple(s for s in c if live[s]) for c in cands)
+            slots = tuple(dict.fromkeys(s for g in per for s in g))
+        hit = _PLANS[pk] = (live, per, slots, _runs(k, w.nodes, live, slots))
+        if len(_PLANS) > _PLANS_MAX:
+            _PLANS.popitem(last=False)
+    else:
+        _PLANS.move_to_end(pk)
+    live, per, slots, runs = hit
+    if per is None:   # backward(): per leaf tensor, the slots of its versions in the graph
+        groups = {}
+        for s in slots:
+            groups.setdefault(id(w.nodes[s].meta), []).append(s)
+        per = tuple(groups.values())
+    return live, per, slots, runs
+
+
+def _not_used(i):
+    return RuntimeError(
+        f"The differentiated Tensor at index {i} appears to not have been used in the graph. "
+        "Set allow_unused=True if this is the desired behavior.")
 
 
 def _backward_now(roots, grads, inputs, accumulate, retain_graph, allow_unused):
-    w = Walk("grad")
-    root_slots = tuple([w.add(r) for r in roots])
-    cot_slots = tuple([-1 if g is None else w.add(g._base_sync()) for g in grads])
+    while True:
+        w = Walk("grad")
+        root_slots = tuple([w.add(r) for r in roots])
+        cot_slots = tuple([-1 if g is None else w.add(g._base_sync()) for g in grads])
+        if not w.stale:
+            break
+        # saved values changed since: PyTorch's errors where the backward runs, or (changed
+        # through .data) the values the backward reads now
+        subs = []
+        saved.check(w, _plan(w, tuple(w.key), root_slots, inputs)[3].__getitem__, subs)
+        if not subs:
+            break
+        roots = _substitute(w, roots, subs)
     if STATE.anomaly and STATE.anomaly_nan:
         from .anomaly_mode import check_nan
         check_nan(w, root_slots, cot_slots)
@@ -135,58 +218,151 @@ def _backward_now(roots, grads, inputs, accumulate, retain_graph, allow_unused):
     if inputs is None and accumulate and not hooked:
         _backward_step(w, roots, root_slots, cot_slots, retain_graph)
         return None
-    slots, pert, owners, unused = _targets(w, root_slots, inputs, allow_unused)
-    lazy = tuple(s for s in dict.fromkeys(w.leaves) if w.nodes[s].value is None)
+    return _backward_general(w, roots, root_slots, cot_slots, hooked, inputs, accumulate,
+                             retain_graph, allow_unused)
 
-    if hooked and inputs is None:
-        outs, gvals, extra = _staged(w, root_slots, cot_slots, slots, hooked, lazy)
-        olds_used = [False] * len(slots)
-    else:   # autograd.grad / backward(inputs=...): gradients of the given tensors
+
+def _backward_general(w, roots, root_slots, cot_slots, hooked, inputs, accumulate,
+                      retain_graph, allow_unused):
+    """backward() with hooks or stale saved values, backward(inputs=...), autograd.grad:
+    only the part of the graph between the roots and the targets runs, as in PyTorch's
+    engine (hooks elsewhere are not called, saved values elsewhere are not checked or
+    freed)."""
+    nodes = w.nodes
+    k = tuple(w.key)
+    live, per, slots, runs = _plan(w, k, root_slots, inputs)
+    unused = [i for i, g in enumerate(per) if not g] if inputs is not None else []
+    if not slots:   # nothing reachable: PyTorch runs nothing
+        if unused and not accumulate and not allow_unused:
+            raise _not_used(unused[0])
+        return (None,) * len(inputs) if not accumulate else None
+    pert = tuple(nodes[s].op is not C.LEAF for s in slots)
+    cuts = [c for c in hooked if live[c] and (runs[c] or c in slots)]
+    lazy = tuple(s for s in dict.fromkeys(w.leaves) if nodes[s].value is None)
+    captured = {}
+    if cuts:
+        outs, gvals, extra, captured = _staged(w, k, root_slots, cot_slots, slots, pert,
+                                               cuts, lazy, runs)
+    else:
         states = tuple(w.add(n) for n in _compile.pending_states(list(roots))) \
             if _compile.outside_traces() else ()
-        lazy = tuple(dict.fromkeys(lazy + states))
-        key = ("grad", tuple(w.key), root_slots, cot_slots, tuple(slots), tuple(pert), lazy)
+        if states:
+            lazy = tuple(dict.fromkeys(lazy + states))
+            k = tuple(w.key)
+        key = ("grad", k, root_slots, cot_slots, slots, pert, lazy)
 
         def make():
-            return program(vjp_program(key[1], root_slots, cot_slots, slots, pert, (), lazy),
+            return program(vjp_program(k, root_slots, cot_slots, slots, pert, (), lazy),
                            (w.arrays, *w.scalar_args(), w.bufs))
 
         if not _tiers.whole_due(key, make, lambda: (w.arrays, *w.scalar_args(), w.bufs)):
-            outs, gvals, extra = _tiers.run_vjp(key[1], w.arrays, w.fs, w.is_, w.bufs,
-                                                root_slots, cot_slots, slots, pert, (), lazy)
+            outs, gl, extra = _tiers.run_vjp(k, w.arrays, w.fs, w.is_, w.bufs, root_slots,
+                                             cot_slots, slots, pert, (), lazy)
         else:
             _compile._counters["whole_runs"] += 1
-            outs, gvals, extra = call(PROGRAMS.get(key, make), w.arrays, *w.scalar_args(),
-                                      w.bufs)
-        olds_used = [False] * len(slots)
+            outs, gl, extra = call(PROGRAMS.get(key, make), w.arrays, *w.scalar_args(),
+                                   w.bufs)
+        gvals = dict(zip(slots, gl))
 
     for r, v in zip(roots, outs):
         if r.value is None:
             r.value = v
     for s, v in zip(lazy, extra):
-        _compile.set_value(w.nodes[s], v)
+        _compile.set_value(nodes[s], v)
     if not retain_graph:
-        for n in w.nodes:
-            if n is not None and n.requires_grad and n.op is not C.LEAF:
-                n.freed = True
+        for s, r in enumerate(runs):
+            if r:
+                nodes[s].freed = True
 
     if not accumulate:
-        res = [Tensor._wrap(const_node(g, owners[i]._base_sync().dtype))
-               for i, g in enumerate(gvals)]
-        for i in unused:
-            res.insert(i, None)
+        res = []
+        for t, group in zip(inputs, per):
+            if not group:
+                res.append(None)
+                continue
+            if group[0] in captured:   # a hooked non-leaf input: before its hooks where
+                raw, hooked_g = captured[group[0]]   # its backward runs on, else after
+                res.append(raw if runs[group[0]] else hooked_g)
+                continue
+            g = _sum_grads(gvals, group, t.dtype)
+            meta = nodes[group[0]].meta if nodes[group[0]].op is C.LEAF else None
+            if meta is not None and meta.hooks:
+                g = _run_hooks(meta, g)
+            res.append(g)
+        if unused and not allow_unused:
+            raise _not_used(unused[0])
         return tuple(res)
-    if inputs is None:
-        for s, g, folded in zip(slots, gvals, olds_used):
-            _accumulate(w.nodes[s].meta, w.nodes[s].dtype, g, folded)
-    else:
-        for t, g in zip(owners, gvals):
-            if t._meta is None:
-                from .._tensor import AutogradMeta
-                t._meta = AutogradMeta(t)
-            _accumulate(t._meta, t.dtype, g, False)
+    for group in per:
+        if not group:
+            continue
+        n = nodes[group[0]]
+        if n.op is C.LEAF:   # non-leaf inputs retain their grads (through the cuts)
+            _accumulate(n.meta, n.dtype, _sum_grads(gvals, group, n.dtype), False)
     return None
 
+
+def _saved_sub_impl(*args, op, params, subs, cdtype, nin):
+    k = len(args) - len(subs)
+    orig = list(args[:k])
+    if op.promote and cdtype is not None:
+        orig = [a.astype(cdtype.np) if a.dtype != cdtype.np else a for a in orig]
+
+    def run(xs):
+        return op.impl(*xs, **dict(params)) if params else op.impl(*xs)
+    sg = jax.lax.stop_gradient
+    sub = list(orig)
+    for i, x in zip(subs, args[k:]):
+        sub[i] = sg(x).astype(orig[i].dtype) + (orig[i] - sg(orig[i]))
+    y, ys = run(orig), run(sub)
+    return ys - sg(ys) + sg(y)   # the forward's value, the derivative at the new values
+
+
+def _saved_sub_rule(*inputs, op, params, subs, cdtype, nin):
+    shape, dtype, _ = op.rule(*inputs[:nin], **dict(params))
+    return shape, dtype, cdtype
+
+
+def _inner(p, field):
+    p = dict(p)
+    v = getattr(p["op"], field)
+    return v(p["params"]) if callable(v) else v
+
+
+# A node whose saved inputs were changed through .data after the forward: its value is the
+# forward's, its derivative is taken at the values those inputs hold now (the last inputs),
+# as PyTorch's backward reads saved tensors from their storage.
+SAVED_SUB = defop(
+    "saved_sub", _saved_sub_impl, _saved_sub_rule, lambda p: _inner(p, "grad_fn"),
+    visible=lambda p: _inner(p, "visible") or tuple(range(dict(p)["nin"])),
+    saves=False)
+
+
+def _substitute(w, roots, subs):
+    """Replace each node whose saved inputs were changed through .data by a SAVED_SUB node
+    (re-pointing its users in the walked graph); returns the roots to walk again."""
+    repl = {}
+    for n, found in subs:
+        idx = tuple(i for i, x in enumerate(n.inputs) if x.__class__ is Node and x in found)
+        params = (("op", n.op), ("params", n.params), ("subs", idx),
+                  ("cdtype", SIGS[n.sig][4]), ("nin", len(n.inputs)))
+        m = record(SAVED_SUB, n.inputs + tuple(found[n.inputs[i]] for i in idx), params,
+                   grad=True)
+        m.meta = n.meta
+        repl[n] = m
+    for s, e in enumerate(w.key):
+        if e.__class__ is tuple and e[0].__class__ is int:
+            u = w.nodes[s]
+            if any(x.__class__ is Node and x in repl for x in u.inputs):
+                u.inputs = tuple(repl.get(x, x) if x.__class__ is Node else x
+                                 for x in u.inputs)
+    return [repl.get(r, r) for r in roots]
+
+
+def _sum_grads(gvals, group, dtype):
+    g = gvals[group[0]]
+    for s in group[1:]:
+        g = g + gvals[s]
+    return Tensor._wrap(const_node(g, dtype)) if not isinstance(g, Tensor) else g
 
 
 # The targets and lazy leaves of a walk: a function of its key (leaves that require grad have
@@ -293,15 +469,28 @@ def _has_hooks(meta):
 
 
 def _run_hooks(meta, g):
+    """Call a tensor's hooks on its gradient; each may return a replacement (PyTorch's
+    checks on what it returns)."""
     for h in list(meta.hooks.values()):
         r = h(g)
-        if r is not None:
-            g = r
+        if r is None:
+            continue
+        if not isinstance(r, Tensor):
+            raise TypeError(f"expected Variable, but hook returned '{type(r).__name__}'")
+        name = getattr(h, "__name__", type(h).__name__)
+        if r.shape != g.shape:
+            raise RuntimeError(f"hook '{name}' has changed the size of value")
+        if r.dtype is not g.dtype:
+            raise RuntimeError(f"hook '{name}' has changed the type of value (was {g.type()} "
+                               f"got {r.type()})")
+        g = r
     return g
 
 
 def _accumulate(meta, dtype, g, folded):
     """Write a computed gradient into meta.grad (in place, as PyTorch accumulates)."""
+    if meta is SINK:   # a no_grad view's: goes nowhere
+        return
     old = meta.grad
     if folded:  # the program already added the old gradient
         old._node = const_node(g, dtype)
@@ -312,47 +501,63 @@ def _accumulate(meta, dtype, g, folded):
         gt = _run_hooks(meta, gt)
     if old is None:
         meta.grad = gt
-    elif old.requires_grad or gt.requires_grad:
-        meta.grad = old + gt
-    else:
+    elif old._base is None and not old._node.requires_grad:
         from .._ops.elementwise import ADD
-        new = record(ADD, (old._base_sync(), gt._base_sync()))
+        new = record(ADD, (old._node, gt._base_sync()), grad=False)
         old._node = new
         old._version += 1
+    else:   # a .grad with history (or a view): `grad += new` under no_grad keeps it
+        prev = STATE.enabled
+        STATE.enabled = False
+        try:
+            old.add_(gt)
+        finally:
+            STATE.enabled = prev
 
 
-def _staged(w, root_slots, cot_slots, leaf_slots, hooked, lazy):
+def _staged(w, k, root_slots, cot_slots, targets, perts, cuts, lazy, runs):
     """Backward with Python hooks on non-leaf tensors: run the vjp up to the hooked tensors
-    (cut points), call their hooks, and continue from each, latest first."""
-    key_entries = tuple(w.key)
-    args = (w.arrays,) + w.scalar_args() + (w.bufs,)
-    cuts = sorted(hooked)
-    totals = [None] * len(leaf_slots)
-    pending = {}
+    (cut points), call their hooks, and continue from each, latest first.
 
-    def stage(seeds, seed_cots, ct_in, cut_set):
-        targets = tuple(leaf_slots) + tuple(cut_set)
-        pert = (False,) * len(targets)
-        key = ("stage", key_entries, seeds, seed_cots, targets, lazy)
-        prog = PROGRAMS.get(key, lambda: jax.jit(vjp_program(key_entries, seeds, seed_cots,
-                                                             targets, pert, (), lazy)))
+    Returns the roots' values, {target slot: gradient}, the lazy leaves' values and
+    {cut: (gradient before its hooks, after them)}; a cut whose backward does not run
+    (a hooked input of autograd.grad that leads nowhere else) is not continued from."""
+    nodes = w.nodes
+    args = (w.arrays,) + w.scalar_args() + (w.bufs,)
+    cuts = sorted(cuts)
+    cut_set = set(cuts)
+    plain = [(t, p) for t, p in zip(targets, perts) if t not in cut_set]
+    plain_t = tuple(t for t, _ in plain)
+    plain_p = tuple(p for _, p in plain)
+    totals = {}
+    pending = {}
+    captured = {}
+
+    def stage(seeds, seed_cots, ct_in, at):
+        tg = plain_t + tuple(at)
+        pert = plain_p + (False,) * len(at)
+        key = ("stage", k, seeds, seed_cots, tg, pert, lazy)
+        prog = PROGRAMS.get(key, lambda: jax.jit(vjp_program(k, seeds, seed_cots, tg, pert,
+                                                             (), lazy)))
         outs, grads, extra = call(prog, *args, ct_in)
-        for i in range(len(leaf_slots)):
-            totals[i] = grads[i] if totals[i] is None else totals[i] + grads[i]
-        for c, g in zip(cut_set, grads[len(leaf_slots):]):
+        for t, g in zip(plain_t, grads):
+            totals[t] = g if t not in totals else totals[t] + g
+        for c, g in zip(at, grads[len(plain_t):]):
             pending[c] = g if c not in pending else pending[c] + g
         return outs, extra
 
     outs, extra = stage(root_slots, cot_slots, [], tuple(cuts))
     while cuts:
         c = cuts.pop()  # the latest remaining cut: everything downstream of it is done
-        meta = w.nodes[c].meta
-        g = Tensor._wrap(const_node(pending.pop(c), w.nodes[c].dtype))
-        g = _run_hooks(meta, g)
+        meta = nodes[c].meta
+        raw = Tensor._wrap(const_node(pending.pop(c), nodes[c].dtype))
+        g = _run_hooks(meta, raw)
         if meta.retains_grad:
             meta.grad = g if meta.grad is None else meta.grad + g
-        stage((c,), (-2,), [g._value()], tuple(cuts))
-    return outs, totals, extra
+        captured[c] = (raw, g)
+        if runs[c]:
+            stage((c,), (-2,), [g._value()], tuple(cuts))
+    return outs, totals, extra, captured
 
 
 # ------------------------------------------------------------------ create_graph
@@ -392,10 +597,12 @@ def _grad_name(key, roots, t):
         seen.add(t)
         users = [i for i, e in enumerate(key) if e.__class__ is tuple
                  and e[0].__class__ is int and t in e[1:]]
-        if len(users) != 1:
+        if len(users) != 1 or key[users[0]][1:].count(t) > 1:   # x * x: two uses
             return "AddBackward0"
         e = key[users[0]]
         op, params = SIGS[e[0]][:2]
+        if op.name in ("add", "sub") and len(e) == 4 and e[2] == t:
+            return "MulBackward1"   # the other input's gradient, times alpha (a Scalar)
         if op is VJP_GRAPH:
             p = dict(params)
             inner_inputs = [i for i, x in enumerate(p["key"]) if x.__class__ in (int, str)]
@@ -424,11 +631,31 @@ def _depends_on(node_inputs, params):
     return hit
 
 
-def _jaxpr_deps(jaxpr):
-    live = {v for v in jaxpr.outvars if not isinstance(v, jcore.Literal)}
+_CALLS = ("jit", "pjit", "closed_call", "core_call")
+
+
+def _inexact(v):
+    return jnp.issubdtype(v.aval.dtype, jnp.inexact)
+
+
+def _jaxpr_deps(jaxpr, outs=None):
+    """The inputs the outputs (all, or those at `outs`) depend on differentiably: through
+    float values (not comparisons or integer results) and not through stop_gradient;
+    calls are looked into, other higher-order primitives are taken as depending on all of
+    their float inputs."""
+    outvars = jaxpr.outvars if outs is None else [jaxpr.outvars[i] for i in outs]
+    live = {v for v in outvars if not isinstance(v, jcore.Literal) and _inexact(v)}
     for eqn in reversed(jaxpr.eqns):
-        if any(o in live for o in eqn.outvars):
-            live.update(v for v in eqn.invars if not isinstance(v, jcore.Literal))
+        hit = [i for i, o in enumerate(eqn.outvars) if o in live]
+        if not hit or eqn.primitive.name == "stop_gradient":
+            continue
+        sub = eqn.params.get("jaxpr") if eqn.primitive.name in _CALLS else None
+        if sub is not None:
+            inner = getattr(sub, "jaxpr", sub)
+            ins = [eqn.invars[i] for i in sorted(_jaxpr_deps(inner, hit))]
+        else:
+            ins = eqn.invars
+        live.update(v for v in ins if not isinstance(v, jcore.Literal) and _inexact(v))
     return frozenset(i for i, v in enumerate(jaxpr.invars) if v in live)
 
 
@@ -441,6 +668,13 @@ def _record_vjp(w, roots, cots, targets, perturbed, index, name):
         deps = _depends_on(ins, params)
         if not any(isinstance(ins[i], Node) and ins[i].requires_grad for i in deps):
             node.requires_grad = False
+        elif any(isinstance(x, Node) and x.requires_grad and i not in deps
+                 for i, x in enumerate(ins)):
+            # inputs the gradient does not depend on are not edges of its graph (PyTorch
+            # saves only what the backward formula uses): a later backward does not reach them
+            ins = tuple(record(C.DETACH, (x,)) if isinstance(x, Node) and x.requires_grad
+                        and i not in deps else x for i, x in enumerate(ins))
+            node = record(VJP_GRAPH, ins, params, grad=True)
     return Tensor._wrap(node)
 
 
@@ -450,18 +684,31 @@ def _backward_graph(roots, grads, inputs, accumulate, allow_unused, detach=False
     root_slots = tuple(w.add(r) for r in roots)
     cot_slots = tuple(w.add((g if g is not None else ones(r.shape, dtype=r.dtype))._base_sync())
                       for r, g in zip(roots, grads))
-    slots, pert, owners, unused = _targets(w, root_slots, inputs, allow_unused)
-    slots, pert = tuple(slots), tuple(pert)
-    res = [_record_vjp(w, root_slots, cot_slots, slots, pert, i,
-                       _grad_name(w.key, root_slots, s)) for i, s in enumerate(slots)]
-    if detach:
-        res = [Tensor._wrap(record(C.DETACH, (r._node,))) for r in res]
+    k = tuple(w.key)
+    live, per, slots, runs = _plan(w, k, root_slots, inputs)
+    if w.stale:
+        saved.check(w, runs.__getitem__)
+    pert = tuple(w.nodes[s].op is not C.LEAF for s in slots)
+    gs = {s: _record_vjp(w, root_slots, cot_slots, slots, pert, i,
+                         _grad_name(w.key, root_slots, s)) for i, s in enumerate(slots)}
+    res = []
+    for group in per:
+        g = None
+        for s in group:
+            g = gs[s] if g is None else g + gs[s]
+        if g is not None and detach:
+            g = Tensor._wrap(record(C.DETACH, (g._node,)))
+        res.append(g)
     if not accumulate:
-        for i in unused:
-            res.insert(i, None)
+        if not allow_unused:
+            for i, g in enumerate(res):
+                if g is None:
+                    raise _not_used(i)
         return tuple(res)
-    metas = [w.nodes[s].meta for s in slots] if inputs is None else [t._meta for t in owners]
-    for meta, g in zip(metas, res):
+    for group, g in zip(per, res):
+        if g is None:
+            continue
+        meta = w.nodes[group[0]].meta   # a leaf's, or a non-leaf input's (retain_grad)
         old = meta.grad
         if old is None:  # PyTorch copies the first gradient in (CopyBackwards)
             from .._factory import zeros_like
@@ -479,6 +726,8 @@ def node_vjp(n, grads):
     w = Walk("graph")
     w.stop = {x for x in n.inputs if isinstance(x, Node)}
     root = w.add(n)
+    if w.stale:
+        saved.check(w, root.__eq__)
     g = grads[0] if grads else None
     g = g if isinstance(g, Tensor) else tensor(1.0 if g is None else g, dtype=n.dtype)
     cot = w.add(g._base_sync())

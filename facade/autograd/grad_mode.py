@@ -30,8 +30,13 @@ class set_grad_enabled(_Mode):
         self.prev = STATE.enabled
         STATE.enabled = bool(mode)
 
+    def __call__(self, fn):
+        # as a decorator, the mode applies inside the function only: undo what __init__ set
+        STATE.enabled = self.prev
+        return super().__call__(fn)
+
     def __enter__(self):
-        return None
+        STATE.enabled = self._args[0]
 
     def __exit__(self, *exc):
         STATE.enabled = self.prev
@@ -67,7 +72,8 @@ class enable_grad(no_grad):
 
 
 class inference_mode(_Mode):
-    """Like no_grad here (facade has no separate inference tensors; documented)."""
+    """Inference mode: no autograd, and tensors made inside are inference tensors.
+    `inference_mode(False)` turns both off (grad mode on), as in PyTorch."""
 
     def __init__(self, mode=True):
         self._args = (mode,)
@@ -75,8 +81,8 @@ class inference_mode(_Mode):
 
     def __enter__(self):
         self.prev = STATE.enabled, STATE.inference
-        if self.mode:
-            STATE.enabled, STATE.inference = False, True
+        mode = bool(self.mode)
+        STATE.enabled, STATE.inference = not mode, mode
 
     def __exit__(self, *exc):
         STATE.enabled, STATE.inference = self.prev

@@ -77,10 +77,18 @@ class AccumulateGrad(Node):
         raise RuntimeError("AccumulateGrad cannot be called directly")
 
 
+# the C++ nodes PyTorch names with their namespace
+_QUALIFIED = {"CopySlices": "torch::autograd::CopySlices",
+              "CopyBackwards": "torch::autograd::CopyBackwards"}
+
+
 def _class(name):
     cls = _CLASSES.get(name)
     if cls is None:
-        cls = _CLASSES[name] = type(name, (Node,), {"__slots__": (), "__module__": "torch"})
+        attrs = {"__slots__": (), "__module__": "torch"}
+        if name in _QUALIFIED:
+            attrs["name"] = lambda self, _n=_QUALIFIED[name]: _n
+        cls = _CLASSES[name] = type(name, (Node,), attrs)
     return cls
 
 
@@ -92,6 +100,9 @@ def grad_fn_of(n):
             return None
     if n.op is C.LEAF:
         meta = n.meta
+        from .._tensor import SINK
+        if meta is SINK:   # a no_grad view: no grad accumulator
+            return None
         if meta.acc is None:
             acc = object.__new__(AccumulateGrad)
             acc._node = n
@@ -106,4 +117,37 @@ def grad_fn_of(n):
         fn = object.__new__(_class(name))
         fn._node = n
         n.gradfn = fn
+    return fn
+
+
+def fn_name(n):
+    """grad_fn_of(n).name(), without making the grad_fn object."""
+    while n.op.transparent and n.op is not C.LEAF:
+        n = n.inputs[n.op.visible[0]] if n.op.visible else n.inputs[0]
+    if n.op is C.LEAF:
+        return "torch::autograd::AccumulateGrad"
+    name = n.op.grad_fn
+    if callable(name):
+        name = name(n.params)
+    return _QUALIFIED.get(name, name)
+
+
+class AsStridedBackward0(Node):
+    """The grad_fn PyTorch gives a view once its base was changed in place: the view's
+    gradient goes straight to the base's grad_fn."""
+
+    __slots__ = ("_from",)
+
+    @property
+    def next_functions(self):
+        b = self._from
+        return ((grad_fn_of(b) if b.requires_grad else None, 0),)
+
+
+AsStridedBackward0.__module__ = "torch"
+
+
+def as_strided(n, base):
+    fn = object.__new__(AsStridedBackward0)
+    fn._node, fn._from = n, base
     return fn

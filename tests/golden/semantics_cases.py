@@ -821,6 +821,15 @@ case("mode_inference_tensor_in_autograd", """
     emit_raises("requires_grad outside", lambda: c.requires_grad_())
     emit_raises("inplace outside", lambda: c.add_(1))
 """)
+case("mode_inference_views_of_inference_tensors", """
+    a = torch.ones(3, requires_grad=True)
+    with torch.inference_mode():
+        x = torch.ones(3)
+        v, d, w = a.view(3), a.detach(), x[1:]
+    emit("made inside", (x.is_inference(), v.is_inference(), d.is_inference(), w.is_inference()))
+    emit("views outside", (x.view(3).is_inference(), x[:2].is_inference(),
+                           x.detach().is_inference(), x.requires_grad_(False).is_inference()))
+""")
 case("mode_inference_mode_decorator", """
     @torch.inference_mode()
     def f(t):
@@ -1458,6 +1467,775 @@ case("train_manual_data_update", """
         w.grad = None
         emit("loss %d" % step, loss)
     emit("w", w)
+""")
+
+
+# ---------------------------------------------------------------------------------------------
+# findings of the differential fuzzer (one family per case)
+# ---------------------------------------------------------------------------------------------
+case("fz_mode_set_grad_enabled_decorator", """
+    @torch.set_grad_enabled(False)
+    def f(x):
+        emit("inside", torch.is_grad_enabled())
+        return x * 2
+    emit("after decorating", torch.is_grad_enabled())
+    x = torch.ones(2, requires_grad=True)
+    emit("result requires_grad", f(x).requires_grad)
+    emit("after call", torch.is_grad_enabled())
+    with torch.no_grad():
+        @torch.set_grad_enabled(True)
+        def g(x):
+            return x * 2
+        emit("decorated under no_grad", torch.is_grad_enabled())
+        emit("g requires_grad", g(x).requires_grad)
+    torch.set_grad_enabled(False)
+    emit("function form", torch.is_grad_enabled())
+    torch.set_grad_enabled(True)
+    with torch.set_grad_enabled(False):
+        emit("context", torch.is_grad_enabled())
+    emit("context exit", torch.is_grad_enabled())
+""")
+case("fz_mode_inference_mode_false", """
+    a = torch.tensor([1., 2.], requires_grad=True)
+    with torch.inference_mode():
+        with torch.inference_mode(False):
+            emit("modes", (torch.is_grad_enabled(), torch.is_inference_mode_enabled()))
+            q = a * 3
+        emit("back", (torch.is_grad_enabled(), torch.is_inference_mode_enabled()))
+    emit("q", q)
+    with torch.no_grad():
+        with torch.inference_mode(False):
+            emit("under no_grad", (torch.is_grad_enabled(), torch.is_inference_mode_enabled()))
+    emit("outside", (torch.is_grad_enabled(), torch.is_inference_mode_enabled()))
+""")
+case("fz_agrad_counts_and_order", """
+    a = torch.tensor([1., 2., 3.], requires_grad=True)
+    c = torch.tensor([1., 2., 3.])
+    y1 = a * 2
+    y2 = (a ** 2).sum()
+    emit_raises("grad 2 outputs 1 grad_output", lambda: torch.autograd.grad(
+        [y1, y2], [a], grad_outputs=[torch.ones_like(y1)]))
+    emit_raises("backward 2 tensors 1 gradient", lambda: torch.autograd.backward(
+        [y1, y2], [torch.ones_like(y1)]))
+    emit_raises("backward 1 tensor 0 gradients", lambda: torch.autograd.backward([y2], []))
+    emit("extra gradients are ignored", torch.autograd.grad(
+        [y2], [a], grad_outputs=[None, None], retain_graph=True))
+    emit_raises("materialize_grads with allow_unused=False", lambda: torch.autograd.grad(
+        (a * 2).sum(), [a, c], allow_unused=False, materialize_grads=True))
+    emit_raises("backward inputs not requiring grad", lambda: (a * 2).sum().backward(
+        inputs=[a, c]))
+    emit("a.grad", a.grad)
+""")
+case("fz_bw_inputs_nonleaf_and_unused", """
+    a = torch.tensor([1., 2.], requires_grad=True)
+    b = torch.tensor([3., 4.], requires_grad=True)
+    c = torch.tensor([5., 6.], requires_grad=True)
+    h = a * b
+    y = (h * b).sum()
+    y.backward(inputs=[h, a], retain_graph=True)
+    emit("h.grad", h.grad)
+    emit("h.retains_grad", h.retains_grad)
+    emit("a.grad", a.grad)
+    emit("b.grad", b.grad)
+    y.backward(inputs=[c, b])
+    emit("unused c.grad", c.grad)
+    emit("b.grad 2", b.grad)
+    emit("h.grad 2", h.grad)
+    s = torch.tensor(2., requires_grad=True)
+    k = s * s + 1
+    t = k.tanh()
+    t.backward(inputs=[c, k])
+    emit("k.grad", k.grad)
+    emit("s.grad", s.grad)
+""")
+case("fz_agrad_hooks", """
+    x = torch.tensor([1., 2., 3.], requires_grad=True)
+    x.register_hook(lambda g: g * 2)
+    emit("leaf hook", torch.autograd.grad((x * x).sum(), x))
+    y = x * 1
+    y.register_hook(lambda g: g * 10)
+    emit("non-leaf hook on the path", torch.autograd.grad(y.sum(), [x, y]))
+    a = torch.tensor([1., 2.], requires_grad=True)
+    m = a * 1
+    m.register_hook(lambda g: g * 10)
+    y3 = (m * m).sum()
+    emit("hooked input alone", torch.autograd.grad(y3, [m], retain_graph=True))
+    emit("hooked input and a leaf past it", torch.autograd.grad(y3, [m, a], retain_graph=True))
+    y3.backward(inputs=[m])
+    emit("backward inputs hooked", m.grad)
+    log = []
+    b = torch.tensor([3., 4.], requires_grad=True)
+    h2 = a * 2
+    h2.register_hook(lambda g: log.append("h2"))
+    k2 = b * 3
+    k2.register_hook(lambda g: log.append("k2"))
+    y2 = (h2 * k2).sum()
+    torch.autograd.grad(y2, [a], retain_graph=True)
+    emit("hooks run on the path only", log)
+    h = a * 2
+    h.retain_grad()
+    k = b * 3
+    k.retain_grad()
+    torch.autograd.grad((h * k).sum(), [a])
+    emit("retained on the path", h.grad)
+    emit("retained off the path", k.grad)
+""")
+case("fz_hook_misuse", """
+    def myhook(g):
+        return torch.ones(7)
+    a = torch.ones(3, requires_grad=True)
+    b = a * 2
+    b.register_hook(myhook)
+    emit_raises("wrong size", lambda: b.sum().backward())
+    b = a * 2
+    b.register_hook(lambda g: 3)
+    emit_raises("returns an int", lambda: b.sum().backward())
+    b = a * 2
+    b.register_hook(lambda g: g.double())
+    emit_raises("changes the dtype", lambda: b.sum().backward(retain_graph=True))
+    a2 = torch.ones(3, requires_grad=True)
+    a2.register_hook(lambda g: torch.ones(2))
+    emit_raises("leaf hook wrong size", lambda: (a2 * 2).sum().backward())
+    emit_raises("leaf hook wrong size, grad()", lambda: torch.autograd.grad((a2 * 2).sum(), a2))
+""")
+case("fz_agrad_reach", """
+    L = torch.tensor([1., 2., 3.], requires_grad=True)
+    t = L.detach().requires_grad_()
+    emit("detached alias is not an edge", torch.autograd.grad(t.sum(), [L, t], allow_unused=True))
+    x = torch.tensor([1., 2.], requires_grad=True)
+    w = torch.tensor([3., 4.], requires_grad=True)
+    g, = torch.autograd.grad((x * w).sum(), [x], create_graph=True)
+    emit("g", g)
+    emit_raises("d(g)/dx: not used", lambda: torch.autograd.grad(g.sum(), x, retain_graph=True))
+    emit("d(g)/dw", torch.autograd.grad(g.sum(), w))
+    a0 = torch.tensor([1., 2.], requires_grad=True)
+    a1 = torch.tensor([3., 4.], requires_grad=True)
+    emit_warns("create_graph", lambda: (a0 * a1).sum().backward(create_graph=True))
+    g0 = a0.grad
+    a0.grad = None
+    g0.sum().backward()
+    emit("a0.grad not reached", a0.grad)
+    emit("a1.grad", a1.grad)
+    a = torch.tensor([1., -2.], requires_grad=True)
+    b = torch.tensor([[3.]], requires_grad=True)
+    y = torch.where(a > 0, b, a).sum()
+    ga, = torch.autograd.grad(y, [a], create_graph=True)
+    emit("grad through a comparison only", (ga, ga.requires_grad, ga.grad_fn))
+""")
+case("fz_agrad_unreached_runs_nothing", """
+    a = torch.tensor([1., 2.], requires_grad=True)
+    b = torch.tensor([1., 2.], requires_grad=True)
+    y = (a.exp() * a).sum()
+    emit("unreached", torch.autograd.grad(y, [b], allow_unused=True))
+    emit_raises("unreached, not allowed", lambda: torch.autograd.grad(y, [b]))
+    y.backward()
+    emit("graph not freed", a.grad)
+    y2 = (a * a * a).sum()
+    with torch.no_grad():
+        a.add_(1)
+    emit("no version check", torch.autograd.grad(y2, [b], allow_unused=True))
+    a1 = torch.tensor([[1.], [2.], [3.]], dtype=torch.float64, requires_grad=True)
+    a0 = torch.tensor([[1.]], dtype=torch.float64, requires_grad=True)
+    y3 = (torch.mul(torch.maximum(a1, a1), -a1) + torch.maximum(a1, a1)).sum()
+    emit_raises("one unused", lambda: torch.autograd.grad(y3, [a1, a0]))
+    emit_raises("graph was freed by it", lambda: y3.backward())
+""")
+case("fz_agrad_leaf_updated_after_use", """
+    w = torch.tensor([1., 2.], requires_grad=True)
+    c = torch.tensor([-1., 5.])
+    y = torch.where(c > 0, w, c).sum()
+    with torch.no_grad():
+        w.mul_(3)
+    y.backward()
+    emit("backward", w.grad)
+    w2 = torch.tensor([1., 2.], requires_grad=True)
+    y2 = (w2 * 2 + 1).sum()
+    with torch.no_grad():
+        w2.sub_(0.5)
+    emit("grad", torch.autograd.grad(y2, [w2], retain_graph=True))
+    z = y2 + (w2 * 3).sum()
+    emit("both versions", torch.autograd.grad(z, [w2]))
+""")
+case("fz_version_unrelated_backward", """
+    L = torch.tensor([0.1, 0.2, 0.3], requires_grad=True)
+    t = L.tanh()
+    t.mul_(2)
+    u = t.detach() * 1
+    u.add_(1)
+    L.sum().backward()
+    emit("L.grad", L.grad)
+    t2 = L.tanh()
+    v = t2.detach() * 1
+    (L * 2).sum().backward()
+    emit("tanh not freed", L.grad)
+    t2.sum().backward()
+    emit("then through tanh", L.grad)
+""")
+case("fz_version_views", """
+    def attempt(name, fn):
+        a = torch.tensor([1., 2., 3., 4.], requires_grad=True)
+        def run():
+            y = fn(a)
+            y.sum().backward()
+            return a.grad
+        emit_raises(name, run)
+    def base_after_view(a):
+        b = a * 1
+        v = b[1:]
+        y = v * v
+        b.add_(1)
+        return y
+    attempt("base changed after a view was saved", base_after_view)
+    def view_after_base(a):
+        b = a * 1
+        y = b * b
+        b[1:].add_(1)
+        return y
+    attempt("view changed after the base was saved", view_after_base)
+    def view_written(a):
+        b = a * 1
+        v = b[1:]
+        y = v * v
+        v.add_(1)
+        return y
+    attempt("saved view changed through itself", view_written)
+    def detach_of_view(a):
+        b = a * 1
+        v = b.view(2, 2)
+        y = v * v
+        v.detach().add_(1)
+        return y
+    attempt("detach of a saved view changed", detach_of_view)
+    def inplace_on_view_then_base(a):
+        b = a.clone()
+        v = b.narrow(0, 1, 2)
+        v.sigmoid_()
+        b.div_(2)
+        return v ** 2
+    attempt("sigmoid_ on a view, then base changed", inplace_on_view_then_base)
+    def no_grad_base(a):
+        b = a * 1
+        v = b[:2]
+        y = v.exp()
+        with torch.no_grad():
+            b.mul_(2)
+        return y * v
+    attempt("no_grad write to a base of a saved view", no_grad_base)
+""")
+
+
+case("fz_grad_attribute", """
+    a = torch.tensor([1., 2.], requires_grad=True)
+    y = a * 2
+    y.grad = torch.ones(2)
+    emit_warns("assigned grad of a non-leaf reads back", lambda: y.grad)
+    emit_warns("unset grad of a non-leaf warns", lambda: (a * 3).grad)
+    d = torch.tensor([1., 2., 3.], dtype=torch.float64, requires_grad=True)
+    emit_raises("dtype and size wrong: dtype first", lambda: setattr(d, "grad", torch.ones(5)))
+    emit_raises("size wrong", lambda: setattr(d, "grad", torch.ones(5, dtype=torch.float64)))
+    (a * a).sum().backward()
+    emit("grad", a.grad)
+    del a.grad
+    emit("after del", a.grad)
+""")
+case("fz_scalar_conversion_warning", """
+    a = torch.tensor([1.5, 2.], requires_grad=True)
+    emit_warns("int() does not warn", lambda: int(a[1]))
+    emit_warns("item() does not warn", lambda: a[0].item())
+    emit_warns("float() warns", lambda: float(a[0] * 2))
+    emit_warns("once per process", lambda: float(a[0]))
+    emit_warns("no grad, no warning", lambda: float(torch.tensor(2.)))
+""")
+case("fz_select", """
+    a = torch.tensor([[1., 2.], [3., 4.]], requires_grad=True)
+    emit("method", a.select(0, 1))
+    emit("function", torch.select(a, 1, 0))
+    emit("negative", a.select(0, -1))
+    emit("keywords", torch.select(a, dim=1, index=1))
+    emit_raises("out of range", lambda: a.select(0, 2))
+    emit_raises("negative out of range", lambda: a.select(1, -3))
+    emit_raises("bad dim", lambda: a.select(2, 0))
+    emit_raises("0-d", lambda: torch.tensor(1.).select(0, 0))
+    s = a.select(1, 1) * 2
+    s.sum().backward()
+    emit("grad", a.grad)
+""")
+case("fz_index_0d", """
+    z = torch.tensor(1.)
+    emit_raises("int", lambda: z[0])
+    emit_raises("slice", lambda: z[:])
+    emit("None", z[None])
+    emit("Ellipsis", z[...])
+    emit_raises("two ints", lambda: z[0, 0])
+""")
+case("fz_getitem_alias_names", """
+    a = torch.tensor([[1., 2.], [3., 4.]], requires_grad=True)
+    x = a * 1
+    emit("x[...]", type(x[...].grad_fn).__name__)
+    emit("x[:]", type(x[:].grad_fn).__name__)
+    emit("x[:, :]", type(x[:, :].grad_fn).__name__)
+    emit("x[0:2,]", type(x[0:2, ].grad_fn).__name__)
+    emit("x[..., :]", type(x[..., :].grad_fn).__name__)
+    emit("x[None]", type(x[None].grad_fn).__name__)
+    v = x[...]
+    v.mul_(2)
+    emit("alias is a view", x)
+""")
+case("fz_setitem", """
+    a = torch.tensor([[1., 2.], [3., 4.]], requires_grad=True)
+    w = torch.tensor(0.5, requires_grad=True)
+    def gf(code, value):
+        x = a * 1
+        exec(code, {"x": x, "v": value, "torch": torch})
+        return (type(x.grad_fn).__name__, nf(x.grad_fn), x)
+    emit("x[...] = 0.5", gf("x[...] = v", 0.5))
+    emit("x[...] = 0-d", gf("x[...] = v", torch.tensor(0.5)))
+    emit("x[...] = w", gf("x[...] = v", w))
+    emit("x[0] = 0.5", gf("x[0] = v", 0.5))
+    emit("x[:] = 0.5", gf("x[:] = v", 0.5))
+    emit("x[:, :] = 0.5", gf("x[:, :] = v", 0.5))
+    emit("x[0] = w", gf("x[0] = v", w))
+    emit("x[0] = row", gf("x[0] = v", torch.tensor([5., 6.])))
+    emit("x[None] = t", gf("x[None] = v", torch.ones(1, 2, 2)))
+    emit("x[[0]] = 1.5", gf("x[[0]] = v", 1.5))
+    emit("x[0] = leading ones", gf("x[0] = v", torch.ones(1, 1, 2)))
+    emit("x[0] = int tensor", gf("x[0] = v", torch.ones(2, dtype=torch.int64)))
+    emit("x[False] = 3", gf("x[False] = v", 3.))
+    t = torch.zeros(1, 3)
+    t[0] = torch.ones(1, 3)
+    emit("t", t)
+    x = a * 1
+    emit_raises("expand fails", lambda: x.__setitem__(0, torch.ones(3)))
+    emit_raises("too many dims", lambda: x.__setitem__(0, torch.ones(2, 2)))
+    emit_raises("index_put broadcast", lambda: x.__setitem__([0], torch.ones(3)))
+    emit_raises("index_put dtype", lambda: x.__setitem__([0], torch.ones(2, dtype=torch.int64)))
+    c = torch.zeros(3, 2)
+    emit_raises("index_put 0-d float64", lambda: c.__setitem__([0, 2], torch.tensor(1.5, dtype=torch.float64)))
+    c[torch.tensor([[True, False], [False, True], [False, False]])] = torch.tensor(2., dtype=torch.float64)
+    emit("mask fill 0-d float64", c)
+    c[[0, 2]] = torch.ones(1, 2)
+    emit("index_put leading one", c)
+    L = torch.tensor([1., 2., 3.], requires_grad=True)
+    emit_raises("leaf[...] =", lambda: L.__setitem__(Ellipsis, 2.0))
+    emit_raises("leaf[0] =", lambda: L.__setitem__(0, 2.0))
+    emit_raises("leaf[:] =", lambda: L.__setitem__(slice(None), 2.0))
+""")
+case("fz_inplace_names_and_messages", """
+    a = torch.tensor([1., 2., 3.], requires_grad=True)
+    t = a * 2
+    t.fill_(0.25)
+    emit("fill_(scalar)", (type(t.grad_fn).__name__, nf(t.grad_fn)))
+    u = a * 2
+    u.fill_(torch.tensor(0.5))
+    emit("fill_(0-d)", (type(u.grad_fn).__name__, nf(u.grad_fn)))
+    emit_raises("fill_(1-d)", lambda: (a * 2).fill_(torch.ones(3)))
+    w = a * 2
+    w.copy_(torch.tensor(0.5))
+    emit("copy_(0-d)", type(w.grad_fn).__name__)
+    d = torch.ones(3, dtype=torch.float64, requires_grad=True)
+    y = a * 1
+    y += d
+    emit("f32 += f64", (y.dtype, type(y.grad_fn).__name__, nf(y.grad_fn)))
+    y.sum().backward()
+    emit("grads", (a.grad, d.grad))
+    emit_raises("copy_ broadcast", lambda: torch.zeros(2, 1).copy_(torch.ones(3)))
+    emit_raises("copy_ more dims", lambda: torch.zeros(3).copy_(torch.ones(2, 3)))
+    emit_raises("copy_ mismatch", lambda: torch.zeros(2, 3).copy_(torch.ones(4, 3)))
+    emit_raises("add_ broadcast", lambda: torch.zeros(3).add_(torch.ones(2, 3)))
+    emit_raises("expand", lambda: torch.zeros(2, 1).expand(3))
+    x = a * 1
+    x.tanh_()
+    y = (x * x).sum()
+    x.mul_(2)
+    emit_raises("nearest node is checked first", lambda: y.backward())
+""")
+
+
+case("fz_hooks_and_inplace", """
+    a = torch.tensor([1., 2., 3.], requires_grad=True)
+    b = a * 1
+    b.register_hook(lambda g: g + 1)
+    b.mul_(3)
+    (b * 2).sum().backward(); emit("before", (a.grad)); a.grad = None
+    h = a * 1
+    h.retain_grad()
+    h.mul_(2)
+    (h * 3).sum().backward(); emit("retain_grad moves to the new version", (h.grad, a.grad)); a.grad = None
+    # hook registered after in-place
+    b = a * 1
+    b.mul_(3)
+    b.register_hook(lambda g: g + 1)
+    (b * 2).sum().backward(); emit("after", (a.grad)); a.grad = None
+    # hooks before and after
+    b = a * 1
+    b.register_hook(lambda g: g * 10)
+    b.add_(1)
+    b.register_hook(lambda g: g + 1)
+    (b * 2).sum().backward(); emit("both", (a.grad)); a.grad = None
+    # remove old hook after in-place
+    b = a * 1
+    h = b.register_hook(lambda g: g * 10)
+    b.add_(1)
+    h.remove()
+    (b * 2).sum().backward(); emit("removed", (a.grad)); a.grad = None
+    # no_grad in-place keeps hooks
+    b = a * 1
+    b.register_hook(lambda g: g * 10)
+    with torch.no_grad():
+        b.add_(1)
+    (b * 2).sum().backward(); emit("nograd", (a.grad)); a.grad = None
+    # retain_grad then no_grad in-place
+    b = a * 1
+    b.retain_grad()
+    with torch.no_grad():
+        b.add_(1)
+    (b * 2).sum().backward(); emit("retain nograd", (b.grad, a.grad)); a.grad = None
+    # view retain_grad then base in-place
+    b = a * 1
+    v = b[1:]
+    v.retain_grad()
+    b.mul_(2)
+    (v * 3).sum().backward(); emit("view retain base inplace", (v.grad, a.grad)); a.grad = None
+    # view hook then base in-place
+    b = a * 1
+    v = b[1:]
+    v.register_hook(lambda g: g * 100)
+    b.mul_(2)
+    (v * 3).sum().backward(); emit("view hook base inplace", (a.grad)); a.grad = None
+    # base hook then in-place on view
+    b = a * 1
+    b.register_hook(lambda g: g * 100)
+    b[1:].mul_(2)
+    (b * 3).sum().backward(); emit("base hook view inplace", (a.grad)); a.grad = None
+    # retain_grad base then in-place on view
+    b = a * 1
+    b.retain_grad()
+    b[1:].mul_(2)
+    (b * 3).sum().backward(); emit("base retain view inplace", (b.grad, a.grad)); a.grad = None
+    # hooks on leaf modified under no_grad
+    c = torch.tensor([1., 2.], requires_grad=True)
+    c.register_hook(lambda g: g * 2)
+    y = (c * 2).sum()
+    with torch.no_grad(): c.add_(1)
+    z = (c * 3).sum()
+    (y + z).backward(); emit("leaf two versions", (c.grad))
+    # retain_grad twice backward accumulate
+    b = a * 2
+    b.retain_grad()
+    (b * b).sum().backward(retain_graph=True)
+    (b * b).sum().backward()
+    emit("retain accum", (b.grad))
+    # retain_grad then detach_
+    b = a * 2
+    b.retain_grad()
+    b2 = b * 1
+    b.detach_()
+    b2.sum().backward(); emit("retain then detach_", (b.grad, b.requires_grad))
+""")
+case("fz_detach_in_place", """
+    a = torch.tensor([1., 2., 3.], requires_grad=True)
+    b = a * 1
+    z = (b * b).sum()
+    b.detach_()
+    emit_raises("saved tensor detached in place", lambda: z.backward())
+    emit("b", (b.requires_grad, b.is_leaf, b.grad_fn))
+    c = torch.tensor([1., 2.], requires_grad=True)
+    (c * c).sum().backward()
+    y2 = c * 2
+    c.detach_()
+    emit("leaf after detach_", (c.grad, c.requires_grad, c.is_leaf))
+    (y2 + c).sum().backward()
+    emit("old graph does not accumulate", c.grad)
+    d = a * 2
+    e = d * 3   # does not save d
+    d.detach_()
+    e.sum().backward()
+    emit("not saved: fine", a.grad)
+""")
+
+
+case("fz_inference_mode_views_inplace", """
+    x = torch.tensor([1., 2., 3.])
+    with torch.inference_mode():
+        v = x.view(-1)
+        d = x.detach()
+        s = x[1:]
+        n = x * 2
+        emit("made inside", (v.is_inference(), d.is_inference(), s.is_inference(),
+                             n.is_inference(), x.is_inference()))
+        x.add_(1)
+        emit("in-place on a normal tensor", x.is_inference())
+        s.mul_(2)
+        emit("in-place on a view", (x.is_inference(), s.is_inference(), x))
+    emit("after", (v.is_inference(), s.is_inference()))
+    v.tanh_()
+    emit("x", x)
+    w = torch.tensor([1., 2.], requires_grad=True)
+    buf = torch.tensor([1., 2.])
+    with torch.inference_mode():
+        buf.add_(1)
+        it = torch.ones(2)
+    emit("buf, it", (buf.is_inference(), it.is_inference()))
+    y = (torch.maximum(buf, w) * w).sum()
+    y.backward()
+    emit("w.grad", w.grad)
+    emit_raises("inference tensor saved", lambda: (torch.maximum(it, w) * w).sum().backward())
+    with torch.inference_mode():
+        it.add_(1)
+        emit("it", it)
+        emit("view of an inference tensor", it[0].is_inference())
+    a0 = torch.tensor([[1., 2.], [3., 4.]], requires_grad=True)
+    with torch.inference_mode():
+        t = a0.detach()
+    emit("detach in inference mode", t.is_inference())
+    (a0 * 2).sum().backward()
+    emit("a0.grad", a0.grad)
+""")
+
+
+case("fz_aliases_and_views", """
+    def tr(name, f):
+        emit_raises(name, f)
+    def fl(name, t):
+        emit(name, (t.requires_grad, t.is_leaf, t.grad_fn))
+    L = torch.tensor([1., 2., 3.], requires_grad=True)
+    w = torch.tensor(2., requires_grad=True)
+    for mkt in ["L.detach()", "L.data", "torch.zeros(3)", "L.detach()[1:]", "(L*1).detach()"]:
+        t = eval(mkt)
+        t[0] = w * 3
+        fl(mkt, t)
+        emit("p1", (" next", [type(f).__name__ if f else None for f, _ in t.grad_fn.next_functions]))
+        t.sum().backward()
+        emit("p2", (" grads", w.grad, L.grad, L))
+        w.grad = None
+    L = torch.tensor([1., 2., 3.], requires_grad=True)
+    t = L.detach()
+    t.add_(w)
+    fl("add_", t)
+    t.sum().backward(); emit("p3", (w.grad, L.grad, L)); w.grad = None
+    # further writes to base after alias got history
+    L2 = torch.tensor([1., 2., 3.], requires_grad=True)
+    t = L2.detach()
+    t.mul_(w)
+    with torch.no_grad():
+        L2.add_(10)
+    emit("p4", ("t after base write", t, t.grad_fn))
+    (t * 1).sum().backward(); emit("p5", (w.grad)); w.grad = None
+    # b24
+    a = torch.tensor([1., 2., 3.], requires_grad=True)
+    t5 = a * 1
+    t6 = t5.detach().requires_grad_()
+    t5[0] = 10.0
+    emit("p6", (t6, t6.is_leaf))
+    with torch.no_grad():
+        t6[1] = 20.
+    emit("p7", (t5))
+    (t6 * 2).sum().backward(); emit("p8", (t6.grad, a.grad))
+    tr("inplace on leaf alias", lambda: t6.add_(1))
+    tr("inplace on view of leaf alias", lambda: t6[0].add_(1))
+    # b13 no_grad views
+    L = torch.tensor([1., 2., 3.], requires_grad=True)
+    with torch.no_grad():
+        v = L[1:]
+        v2 = L.view(3)
+    fl("v", v)
+    y = (v * 2).sum()
+    fl("y", y)
+    emit("p9", ([type(f).__name__ if f else None for f, _ in y.grad_fn.next_functions]))
+    y.backward(); emit("p10", (L.grad, v.grad))
+    u = v[0]
+    fl("u view of nograd view", u)
+    tr("inplace nograd view", lambda: v.add_(1))
+    tr("inplace view of nograd view", lambda: u.mul_(2))
+    with torch.no_grad():
+        v2.mul_(2)
+    emit("p11", (L))
+    tr("grad_fn after", lambda: v2.grad_fn)
+    tr("is_leaf after", lambda: v2.is_leaf)
+    tr("repr after", lambda: repr(v2))
+    emit("p12", (v2.requires_grad))
+    tr("v grad_fn after other view write", lambda: v.grad_fn)
+    x = torch.zeros(3)
+    with torch.no_grad():
+        xv = x[1:]
+    tr("nograd view of plain inplace grad", lambda: xv.add_(w))
+    # split
+    a = torch.tensor([1., 2., 3., 4.], requires_grad=True)
+    b = a.clone()
+    ps = b.split(2)
+    tr("split inplace", lambda: ps[1].mul_(2))
+    tr("split view inplace", lambda: ps[1][0].mul_(2))
+    tr("unbind inplace", lambda: b.unbind()[2].add_(1))
+    tr("chunk inplace", lambda: b.chunk(2)[0].add_(1))
+    with torch.no_grad():
+        ps[0].mul_(2)
+    tr("split grad_fn after nograd", lambda: ps[0].grad_fn)
+    tr("split[1] grad_fn after nograd", lambda: ps[1].grad_fn)
+    c = torch.zeros(4)
+    cs = c.split(2)
+    cs[0].add_(1); emit("p13", ("no grad split ok", c, cs[0].grad_fn))
+    # c02 names
+    a = torch.tensor([[1., 2.], [3., 4.]], requires_grad=True)
+    b = a * 1
+    v = b[0]; w2 = b.view(-1)
+    b.mul_(2)
+    fl("v", v); fl("w2", w2)
+    emit("p14", ([type(f).__name__ for f, _ in v.grad_fn.next_functions]))
+    u = (a * 1)[:, 1:]
+    u.mul_(2); fl("u", u)
+    b = a * 1
+    v = b[0]
+    with torch.no_grad(): b.mul_(2)
+    fl("v after nograd", v)
+    b = a * 1
+    v = b[0]
+    v2 = v[1:]
+    b[1].add_(1)
+    fl("v", v); fl("v2", v2)
+    (v2 * v).sum().backward(); emit("p15", (a.grad)); a.grad = None
+    # expand
+    a = torch.tensor([1., 2., 3.], requires_grad=True)
+    tr("expand add_", lambda: (a * 1).expand(2, 3).add_(1))
+    e = (a*1).expand(2,3)
+    e.fill_(1.); fl("fill expand", e)
+""")
+case("fz_data_assign_keeps_old_views", """
+    w = torch.tensor([1., 2.], requires_grad=True)
+    v = w.unsqueeze(0)
+    d = w.detach()
+    w.data = torch.tensor([5., 6.])
+    emit("old view", v)
+    emit("old detach", d)
+    emit("w", w)
+    v2 = w.unsqueeze(0)
+    with torch.no_grad():
+        w.mul_(2)
+    emit("new view follows", v2)
+    emit("old view does not", v.detach())
+    (v * 3).sum().backward()
+    emit("grad through the old view", w.grad)
+    p = torch.tensor([1., 2., 3.], requires_grad=True)
+    for step in range(3):
+        loss = (p * p).sum()
+        loss.backward()
+        p.data = p.data - 0.1 * p.grad
+        p.grad = None
+    emit("loop", p)
+""")
+
+
+case("fz_data_after_save", """
+    def tr(name, f):
+        emit_raises(name, lambda: emit(name, f()))
+    def run(name, body):
+        a = torch.tensor([1., 2., 3., 4.], requires_grad=True)
+        w = torch.tensor([0.5, -1., 2., 3.], requires_grad=True)
+        def f():
+            y = body(a, w)
+            y.sum().backward()
+            return (a.grad, w.grad)
+        tr(name, f)
+    def leaf_saved(a, w):
+        y = a * w
+        a.data.mul_(2)
+        return y
+    run("leaf saved by mul", leaf_saved)
+    def leaf_sin(a, w):
+        y = a.sin() * 1
+        a.data.add_(1)
+        return y
+    run("leaf saved by sin", leaf_sin)
+    def view_saved(a, w):
+        b = a * 1
+        v = b[1:]
+        y = v * v
+        b.data.add_(1)
+        return y
+    run("view saved", view_saved)
+    def data_of_view(a, w):
+        b = a * 1
+        y = b * w
+        b[1:].data.mul_(3)
+        return y
+    run("data of a view", data_of_view)
+    def out_saved(a, w):
+        b = a.exp()
+        y = b * 1
+        b.data.zero_()
+        return y
+    def then_normal(a, w):
+        b = a * 1
+        y = b * b
+        b.data.add_(1)
+        b.add_(1)
+        return y
+    run("data then normal write", then_normal)
+    def detach_write(a, w):
+        b = a * 1
+        y = b * b
+        b.detach().add_(1)
+        return y
+    run("detach write", detach_write)
+    def matmul_data(a, w):
+        m = a.view(2, 2)
+        y = m @ w.view(2, 2)
+        w.data.mul_(-1)
+        return y
+    run("matmul", matmul_data)
+    def twice(a, w):
+        y = a * w
+        a.data.mul_(2)
+        z = a * w
+        w.data.add_(1)
+        return y + z
+    run("twice", twice)
+    a = torch.tensor([1., 2.], requires_grad=True)
+    d = a.data
+    emit("versions", (d._version, a._version))
+    d.add_(1)
+    emit("versions after", (d._version, a._version))
+    b = torch.tensor([1., 2., 3., 4.], requires_grad=True)
+    p = b * 1
+    q = p.exp()
+    r = q * 2
+    p.data.zero_()
+    r.sum().backward()
+    emit("not saved by exp", b.grad)
+""")
+
+
+case("fz_create_graph_names", """
+    def nm(t): return type(t.grad_fn).__name__ if t.grad_fn is not None else None
+    a = torch.tensor([1., -2.], requires_grad=True)
+    b = torch.tensor([[3.]], requires_grad=True)
+    x = torch.tensor([1., 2.], requires_grad=True)
+    cases = {
+     "where a": lambda: torch.where(a > 0, b, a * a).sum(),
+     "mul": lambda: (x * x).sum(),
+     "mul3": lambda: (x * 3).sum(),
+     "pow": lambda: (x ** 3).sum(),
+     "exp": lambda: x.exp().sum(),
+     "sin": lambda: x.sin().sum(),
+     "tanh": lambda: x.tanh().sum(),
+     "div": lambda: (1 / x).sum(),
+     "mean": lambda: (x * x).mean(),
+     "matmul": lambda: (x @ x),
+     "sigmoid": lambda: torch.sigmoid(x).sum(),
+     "relu": lambda: torch.relu(x * x).sum(),
+     "log": lambda: x.log().sum(),
+    }
+    for k, f in cases.items():
+        ins = [a, b] if k.startswith("where") else [x]
+        gs = torch.autograd.grad(f(), ins, create_graph=True, allow_unused=True)
+        emit("p1", (k, [nm(g) if g is not None else "none" for g in gs], [g.requires_grad if g is not None else None for g in gs]))
+    a0 = torch.tensor(0.3, requires_grad=True); a1 = torch.tensor(0.7); a2 = torch.tensor(0.2, dtype=torch.float64, requires_grad=True)
+    y = ((a1).add((a2 + torch.mul(a0, a1)), alpha=0.5)).tanh().sum()
+    emit("p2", ([nm(g) for g in torch.autograd.grad(y, [a2, a0], create_graph=True)]))
+    y = a1.sub(a2 * 3, alpha=2).sum()
+    emit("p3", ([nm(g) for g in torch.autograd.grad(y, [a2], create_graph=True)]))
+    b0 = torch.tensor([1., -2.], requires_grad=True); b1 = torch.tensor([3., 4.], requires_grad=True)
+    y = (torch.mul(torch.where(b0 > 0, b1, b0), b1.clone()) + ((1.5 - b1) - (-b1))).sum()
+    emit("p4", ([nm(g) for g in torch.autograd.grad(y, [b0, b1], create_graph=True, grad_outputs=torch.tensor(2.0))]))
 """)
 
 
