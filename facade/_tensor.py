@@ -154,7 +154,7 @@ class Tensor:
             if not _can_cast(new.dtype, cur.dtype):
                 raise RuntimeError(f"result type {D.scalar_name(new.dtype)} can't be cast to the desired "
                                    f"output type {D.scalar_name(cur.dtype)}")
-            new = record(C.CAST, (new,), (("dtype", cur.dtype),))
+            new = record(C.INPLACE_CAST, (new,), (("dtype", cur.dtype),))
         self._write(new, by)
         return self
 

@@ -76,6 +76,11 @@ def _cast_rule(x, dtype):
 CAST = defop("to", lambda x, dtype: x.astype(dtype.np), _cast_rule, "ToCopyBackward0",
              saves=False)
 
+# the cast an in-place op writes its result through (float32.add_(float64)): hidden, so
+# the tensor's grad_fn is the op's (AddBackward0), as in PyTorch
+INPLACE_CAST = defop("inplace_cast", lambda x, dtype: x.astype(dtype.np), _cast_rule,
+                     "ToCopyBackward0", transparent=True, saves=False)
+
 CLONE = defop("clone", lambda x: jnp.array(x, copy=True), same_rule, "CloneBackward0",
               saves=False)
 
