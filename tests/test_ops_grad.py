@@ -99,6 +99,8 @@ SPECS = {
     "minimum": ([anyv(2, 3), anyv(3)], torch.minimum, jnp.minimum),
     "remainder": ([anyv(3) * 5, pos(3)], lambda a, b: a % b, jnp.remainder),
     "fmod": ([anyv(3) * 5, pos(3)], torch.fmod, jnp.fmod),
+    "remainder_scalar": ([anyv(3) * 5], lambda a: a % 1.5, lambda a: jnp.remainder(a, 1.5)),
+    "fmod_scalar": ([anyv(3) * 5], lambda a: a.fmod(-1.5), lambda a: jnp.fmod(a, -1.5)),
     "cat": ([anyv(2, 3), anyv(1, 3)], lambda a, b: torch.cat([a, b]),
             lambda a, b: jnp.concatenate([a, b])),
     "stack": ([anyv(3), anyv(3)], lambda a, b: torch.stack([a, b], 1),
@@ -168,6 +170,7 @@ NOT_DIRECT = {
 NO_FINITE_DIFFERENCES = {
     "div_mode": "floor's derivative is 0, but differences jump at its steps",
     "remainder": "jumps where a/b crosses an integer", "fmod": "jumps likewise",
+    "remainder_scalar": "jumps likewise", "fmod_scalar": "jumps likewise",
     "to": "rounds through float32",
 }
 
@@ -321,6 +324,18 @@ def test_pointwise_clamp_bound_gradients():
     assert hi.grad.tolist() == [0.0, 1.0, 0.0, 1.0]
 
 
+def test_inplace_ops_keep_their_grad_fn_through_the_cast():
+    # an in-place op whose result has a wider dtype is cast back, invisibly (as PyTorch)
+    a = torch.tensor([1.0, 2.0], requires_grad=True)
+    b = torch.tensor([0.5, 0.5], dtype=torch.float64, requires_grad=True)
+    c = a * 1
+    c.add_(b)
+    assert c.dtype == torch.float32 and c.grad_fn.name() == "AddBackward0"
+    assert c.grad_fn.next_functions[0][0].name() == "MulBackward0"
+    (c * 2).sum().backward()
+    assert a.grad.tolist() == [2.0, 2.0] and b.grad.dtype == torch.float64
+
+
 def test_pointwise_grad_fn_names_and_dtypes():
     a = torch.tensor([0.5, -1.5], requires_grad=True)
     m = a > 0
@@ -399,6 +414,95 @@ REDUCTION_INDEXING_LAYOUT_SPECS = {
     "repeat": ([anyv(3, 4)], lambda a: a.repeat(2, 1, 3) + a.tile(2, 1, 3),
                lambda a: 2 * jnp.tile(a, (2, 1, 3))),
 }
+_nans = np.where(rs.rand(3, 4) > 0.6, np.nan, 0.0)
+
+
+def _running_index(a, axis, better_or_tied):
+    a = np.moveaxis(a, axis, 0)
+    idx = np.zeros(a.shape, np.int64)
+    for i in range(1, a.shape[0]):
+        best = np.take_along_axis(a, idx[i - 1][None], 0)[0]
+        idx[i] = np.where(better_or_tied(a[i], best), i, idx[i - 1])
+    return np.moveaxis(idx, 0, axis)
+
+
+def _cmp_(name, scalar):
+    if scalar:
+        return ([anyv(2, 3)], lambda a: getattr(a * 1, name + "_")(0.1),
+                lambda a: getattr(jnp, _JNP_CMP[name])(a, 0.1).astype(a.dtype))
+    return ([anyv(2, 3), anyv(3)], lambda a, b: getattr(a * 1, name + "_")(b),
+            lambda a, b: getattr(jnp, _JNP_CMP[name])(a, b).astype(a.dtype))
+
+
+_JNP_CMP = {"eq": "equal", "ne": "not_equal", "lt": "less", "le": "less_equal",
+            "gt": "greater", "ge": "greater_equal"}
+MORE_SPECS = {
+    "dist": ([anyv(2, 3), anyv(3)], lambda a, b: torch.dist(a, b) + a.dist(b, 3),
+             lambda a, b: jnp.sqrt(jnp.sum((a - b) ** 2)) + jnp.sum(jnp.abs(a - b) ** 3) ** (
+                 1 / 3)),
+    "inplace_cast": ([anyv(3)], lambda a: (a.float() * 1).add_(a).double(),
+                     lambda a: (a.astype(jnp.float32).astype(jnp.float64) + a).astype(
+                         jnp.float32).astype(jnp.float64)),
+    "div_no_mode": ([anyv(2, 3), away0(3)], lambda a, b: torch.div(a, b, rounding_mode=None),
+                    lambda a, b: a / b),
+    "nansum": ([anyv(3, 4)], lambda a: torch.nansum(a + torch.tensor(_nans), 1) + a.nansum(),
+               lambda a: jnp.nansum(a + _nans, 1) + a.sum()),
+    "var_mean": ([anyv(3, 4)], lambda a: torch.var_mean(a, 1)[0],
+                 lambda a: jnp.var(a, 1, ddof=1)),
+    "var_mean_mean": ([anyv(3, 4)], lambda a: torch.var_mean(a, 0, correction=0)[1],
+                      lambda a: jnp.mean(a, 0)),
+    "std_mean": ([anyv(3, 4)], lambda a: torch.std_mean(a, (0, 1), keepdim=True)[0],
+                 lambda a: jnp.std(a, (0, 1), ddof=1, keepdims=True)),
+    "std_mean_mean": ([anyv(3, 4)], lambda a: torch.std_mean(a)[1], jnp.mean),
+    "median": ([_perm], lambda a: a.median(), lambda a: jnp.sort(a.ravel())[5]),
+    "median_dim": ([_perm], lambda a: a.median(1).values,
+                   lambda a: jnp.sort(a, 1)[:, 1]),
+    "nanmedian": ([_perm], lambda a: torch.nanmedian(a + torch.tensor(_nans)),
+                  lambda a: jnp.sort((a + _nans).ravel())[(int((_nans == 0).sum()) - 1) // 2]),
+    "nanmedian_dim": ([_perm], lambda a: a.nanmedian(0, keepdim=True)[0],
+                      lambda a: jnp.sort(a, 0)[1:2]),
+    "kthvalue": ([_perm], lambda a: a.kthvalue(3).values, lambda a: jnp.sort(a, 1)[:, 2]),
+    # PyTorch's running max/min index is the last of tied extremes: the gradient goes there
+    "cummax": ([_perm], lambda a: a.cummax(1).values,
+               lambda a: jnp.take_along_axis(a, _running_index(_perm, 1, np.greater_equal), 1)),
+    "cummin": ([_perm], lambda a: torch.cummin(a, 0)[0],
+               lambda a: jnp.take_along_axis(a, _running_index(_perm, 0, np.less_equal), 0)),
+    "logcumsumexp": ([anyv(3, 4)], lambda a: a.logcumsumexp(1),
+                     lambda a: jax.lax.cumlogsumexp(a, axis=1)),
+    "sort_stable": ([_perm], lambda a: a.sort(stable=True).values, lambda a: jnp.sort(a, 1)),
+    "diag_embed_batched": ([anyv(2, 3)], lambda a: torch.diag_embed(a, 1) + torch.diag_embed(
+        a, -1, 0, 2).transpose(0, 1), lambda a: jax.vmap(lambda r: jnp.diag(r, 1))(a) + jnp.stack(
+        [jnp.diag(r, -1) for r in a], 0)),
+    "native_group_norm": (
+        [anyv(2, 4, 3), anyv(4), anyv(4)],
+        lambda x, w, b: F.group_norm(x, 2, w, b, eps=1e-3),
+        lambda x, w, b: ((lambda g: ((g - g.mean(2, keepdims=True)) / jnp.sqrt(
+            g.var(2, keepdims=True) + 1e-3)).reshape(2, 4, 3))(x.reshape(2, 2, 6))
+            * w[:, None] + b[:, None])),
+    "pixel_shuffle": ([anyv(1, 8, 2, 3)], lambda x: F.pixel_shuffle(x, 2)[..., :3]
+                      + F.pixel_unshuffle(F.pixel_shuffle(x, 2), 2)[:, :2, :, :1].sum(),
+                      lambda x: x.reshape(1, 2, 2, 2, 2, 3).transpose(0, 1, 4, 2, 5, 3).reshape(
+                          1, 2, 4, 6)[..., :3] + x[:, :2, :, :1].sum()),
+}
+for _n in _JNP_CMP:
+    MORE_SPECS[_n + "_"] = _cmp_(_n, False)
+    MORE_SPECS[_n + "_scalar_"] = _cmp_(_n, True)
+SPECS.update(MORE_SPECS)
+NOT_DIRECT.update({
+    "median_indices": "integer result", "nanmedian_indices": "integer result",
+    "kthvalue_indices": "integer result", "cummax_indices": "integer result",
+    "cummin_indices": "integer result",
+})
+NO_FINITE_DIFFERENCES.update({n + s: "a comparison: zero derivative, differences jump"
+                              for n in _JNP_CMP for s in ("_", "_scalar_")})
+NO_FINITE_DIFFERENCES["inplace_cast"] = "rounds through float32"
+
+
+@pytest.mark.parametrize("name", sorted(MORE_SPECS))
+def test_more_reductions_and_pointwise_forward_and_gradient(name):
+    test_op_forward_and_gradient(name)
+
+
 SPECS.update(REDUCTION_INDEXING_LAYOUT_SPECS)
 NOT_DIRECT.update({
     "all": "bool result", "any": "bool result", "count_nonzero": "integer result",
@@ -416,6 +520,27 @@ def test_reduction_indexing_layout_forward_and_gradient(name):
     (lambda t: t.norm(), [0.0, 0.0], [0.0, 0.0]),
     (lambda t: t.norm(1), [0.0, 1.0], [0.0, 1.0]),
     (lambda t: t.std(), [1.0, 1.0], [0.0, 0.0]),
+    # ties: max()/amax split the gradient evenly, max(dim) gives it to the index it returns,
+    # the running max/min to the last of tied extremes; amax of a nan is nan everywhere
+    (lambda t: t.max(), [1.0, 3.0, 3.0], [0.0, 0.5, 0.5]),
+    (lambda t: t.amax(), [1.0, 3.0, 3.0], [0.0, 0.5, 0.5]),
+    (lambda t: t.reshape(2, 2).amin(1), [1.0, 1.0, 3.0, 0.0], [0.5, 0.5, 0.0, 1.0]),
+    (lambda t: t.max(0).values, [3.0, 1.0, 3.0], [1.0, 0.0, 0.0]),
+    (lambda t: t.min(0).values, [1.0, 3.0, 1.0], [1.0, 0.0, 0.0]),
+    (lambda t: t.max(), [1.0, float("nan"), 3.0], [0.0, 1.0, 0.0]),
+    (lambda t: t.amax(), [1.0, float("nan"), 3.0], [float("nan")] * 3),
+    (lambda t: t.median(), [1.0, 2.0, 2.0, 3.0], [0.0, 0.5, 0.5, 0.0]),
+    (lambda t: t.cummax(0).values, [1.0, 3.0, 3.0, 2.0], [1.0, 1.0, 2.0, 0.0]),
+    (lambda t: t.cummin(0).values, [3.0, 1.0, 1.0, 2.0], [1.0, 1.0, 2.0, 0.0]),
+    (lambda t: torch.maximum(t, torch.tensor([1.0, 0.0])), [1.0, 2.0], [0.5, 1.0]),
+    (lambda t: torch.minimum(t, torch.tensor([1.0, 5.0])), [1.0, 2.0], [0.5, 1.0]),
+    (lambda t: t.prod(), [2.0, 0.0, 3.0], [0.0, 6.0, 0.0]),
+    (lambda t: t.prod(), [2.0, 0.0, 0.0], [0.0, 0.0, 0.0]),
+    (lambda t: torch.atan2(t, torch.zeros(1)), [0.0], [0.0]),
+    (lambda t: torch.hypot(t, torch.zeros(1)), [0.0], [float("nan")]),
+    (lambda t: torch.xlogy(t, torch.tensor([0.0, 2.0])), [0.0, 0.0], [0.0, 0.6931471824645996]),
+    (lambda t: torch.xlogy(torch.tensor([0.0, 1.0]), t), [0.0, 1.0], [float("nan"), 1.0]),
+    (lambda t: F.hardswish(t), [-3.0, 3.0], [0.0, 1.0]),
     (lambda t: torch.zeros(3).scatter(0, torch.tensor([1, 1, 0]), t), [1.0, 2.0, 3.0],
      [1.0, 1.0, 1.0]),
 ])
