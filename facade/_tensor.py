@@ -607,7 +607,31 @@ class Tensor:
     @property
     def mT(self):
         from ._ops.shape import transpose
+        if self.dim() < 2:
+            raise RuntimeError("tensor.mT is only supported on matrices or batches of "
+                               f"matrices. Got {self.dim()}-D tensor.")
         return transpose(self, -2, -1)
+
+    @property
+    def mH(self):
+        if self.dim() < 2:
+            raise RuntimeError("tensor.mH is only supported on matrices or batches of "
+                               f"matrices. Got {self.dim()}-D tensor.")
+        t = self.mT
+        return t.conj() if self.is_complex() else t
+
+    @property
+    def H(self):
+        nd = self.dim()
+        if nd == 0:
+            warnings.warn("Tensor.H is deprecated on 0-D tensors. Consider using x.conj().",
+                          UserWarning, stacklevel=2)
+            return self.conj() if self.is_complex() else self
+        if nd != 2:
+            raise RuntimeError(
+                f"tensor.H is only supported on matrices (2-D tensors). Got {nd}-D tensor."
+                + (" For batches of matrices, consider using tensor.mH" if nd > 2 else ""))
+        return self.mH
 
     # ------------------------------------------------------------ in-place basics
     def zero_(self):
