@@ -685,9 +685,6 @@ class Tensor:
         from ._ops.elementwise import pow
         return pow(base, self)
 
-    def __rmatmul__(self, other):
-        return METHODS["matmul"](other, self)
-
     def __pos__(self):
         return self
 
@@ -772,7 +769,7 @@ def _make_inplace(fn):
 
 _OPERATORS = {"__add__": "add", "__radd__": "add", "__sub__": "sub", "__mul__": "mul",
               "__rmul__": "mul", "__truediv__": "div", "__pow__": "pow",
-              "__matmul__": "matmul", "__neg__": "neg", "__abs__": "abs", "__eq__": "eq",
+              "__neg__": "neg", "__abs__": "abs", "__eq__": "eq",
               "__ne__": "ne", "__lt__": "lt", "__le__": "le", "__gt__": "gt", "__ge__": "ge",
               "__mod__": "remainder", "__and__": "bitwise_and", "__rand__": "bitwise_and",
               "__or__": "bitwise_or", "__ror__": "bitwise_or", "__xor__": "bitwise_xor",

@@ -17,7 +17,7 @@ class Node:
     __slots__ = ("_node", "__weakref__")
 
     def name(self):
-        return type(self).__name__
+        return getattr(type(self), "_torch_name", type(self).__name__)
 
     def __repr__(self):
         return f"<{type(self).__name__} object at {hex(id(self))}>"
@@ -78,9 +78,14 @@ class AccumulateGrad(Node):
 
 
 def _class(name):
+    """The grad_fn class for a PyTorch name: "torch::autograd::CopySlices" is a class
+    CopySlices whose name() is the full name, as PyTorch's."""
     cls = _CLASSES.get(name)
     if cls is None:
-        cls = _CLASSES[name] = type(name, (Node,), {"__slots__": (), "__module__": "torch"})
+        attrs = {"__slots__": (), "__module__": "torch"}
+        if "::" in name:
+            attrs["_torch_name"] = name
+        cls = _CLASSES[name] = type(name.rsplit("::", 1)[-1], (Node,), attrs)
     return cls
 
 
