@@ -7,6 +7,7 @@ NOT_DIRECT). The checking machinery is in tests/opcheck.py.
 """
 import importlib
 import pathlib
+import warnings
 
 import jax
 import jax.numpy as jnp
@@ -484,6 +485,123 @@ MORE_SPECS = {
                       lambda x: x.reshape(1, 2, 2, 2, 2, 3).transpose(0, 1, 4, 2, 5, 3).reshape(
                           1, 2, 4, 6)[..., :3] + x[:, :2, :, :1].sum()),
 }
+_spd = (lambda m: m @ m.T + 3 * np.eye(3))(anyv(3, 3))
+INDEXING_AND_MORE_SPECS = {
+    "vdot": ([anyv(3), anyv(3)], torch.vdot, jnp.vdot),
+    "addr": ([anyv(2, 3), anyv(2), anyv(3)], lambda x, a, b: torch.addr(x, a, b, beta=0.5,
+                                                                        alpha=2),
+             lambda x, a, b: 0.5 * x + 2 * jnp.outer(a, b)),
+    "cholesky": ([_spd], lambda a: _quiet(torch.cholesky, a) + _quiet(torch.cholesky, a,
+                                                                      upper=True),
+                 lambda a: jnp.linalg.cholesky(a) + jnp.linalg.cholesky(a).T),
+    "alias": ([anyv(2, 3)], lambda a: a[...] * 1 + a[:, :] * 2, lambda a: 3 * a),
+    "view_dtype": ([anyv(3)], lambda a: a + a.view(torch.int64).to(torch.float64) * 0,
+                   lambda a: a),
+    "rot90": ([anyv(2, 3)], lambda a: torch.rot90(a) + torch.rot90(a, 2).sum()
+              + torch.rot90(a, -1, (1, 0)).sum(), lambda a: jnp.rot90(a) + jnp.rot90(a, 2).sum()
+              + jnp.rot90(a, -1, (1, 0)).sum()),
+    "unfold": ([anyv(2, 5)], lambda a: a.unfold(1, 2, 2),
+               lambda a: jnp.stack([a[:, 0:2], a[:, 2:4]], 1)),
+    "take": ([anyv(3, 4)], lambda a: torch.take(a, _ix([0, 11], [5, -1])),
+             lambda a: a.ravel()[jnp.array([[0, 11], [5, -1]])]),
+    "index_copy": ([anyv(3, 4), anyv(3, 2)], lambda a, s: a.index_copy(1, _ix(3, 0), s),
+                   lambda a, s: a.at[:, jnp.array([3, 0])].set(s)),
+    "index_fill": ([anyv(3, 4)], lambda a: a.index_fill(0, _ix(2), -1.5),
+                   lambda a: a.at[2].set(-1.5)),
+    "index_fill_tensor": ([anyv(3, 4), np.array(0.7)], lambda a, v: a.index_fill(1, _ix(1, 3), v),
+                          lambda a, v: a.at[:, jnp.array([1, 3])].set(v)),
+    "masked_scatter": ([anyv(2, 3), anyv(6)],
+                       lambda a, s: a.masked_scatter(_ix([True, False, True], [False, True,
+                                                                              True]), s),
+                       lambda a, s: a.at[jnp.array([0, 0, 1, 1]), jnp.array([0, 2, 1, 2])].set(
+                           s[:4])),
+    "scatter_reduce": ([_perm, _perm[:2] * 0.5],
+                       lambda a, s: sum(a.scatter_reduce(0, _ix([0, 0, 2, 0], [2, 0, 1, 1]), s,
+                                                         r, include_self=inc)
+                                        for r in ("sum", "prod", "mean", "amax", "amin")
+                                        for inc in (True, False)),
+                       lambda a, s: sum(_ref_scatter_reduce(a, s, r, inc)
+                                        for r in ("sum", "prod", "mean", "amax", "amin")
+                                        for inc in (True, False))),
+    "scatter_legacy_reduce": ([anyv(3, 4)], lambda a: a.scatter(
+        0, _ix([0, 1, 2, 0]), 2.0, reduce="multiply").detach() + a,
+        lambda a: jax.lax.stop_gradient(a.at[jnp.array([[0, 1, 2, 0]]), jnp.arange(4)].multiply(
+            2.0)) + a),
+    "complex": ([anyv(3), anyv(3)], lambda a, b: torch.complex(a, b).abs(),
+                lambda a, b: jnp.abs(a + b * 1j)),
+    "conj": ([anyv(3), anyv(3)], lambda a, b: torch.complex(a, b).conj().imag * a,
+             lambda a, b: jnp.imag(jnp.conj(a + b * 1j)) * a),
+    "complex_part": ([anyv(3), anyv(3)], lambda a, b: (torch.complex(a, b) * torch.complex(
+        b, a)).real + torch.imag(torch.complex(a, a * b)),
+        lambda a, b: jnp.real((a + b * 1j) * (b + a * 1j)) + a * b),
+    "multi_margin_loss": ([anyv(3, 4), rs.uniform(0.5, 1.5, 4)],
+                          lambda x, w: F.multi_margin_loss(x, _ix(0, 3, 1), p=2, margin=0.7,
+                                                           weight=w)
+                          + F.multi_margin_loss(x, _ix(0, 3, 1), reduction="none").sum(),
+                          lambda x, w: _ref_multi_margin(x, [0, 3, 1], 2, 0.7, w).mean()
+                          + _ref_multi_margin(x, [0, 3, 1], 1, 1.0, None).sum()),
+    "im2col": ([anyv(2, 2, 4, 5)], lambda x: F.unfold(x, (2, 3), padding=1, stride=(2, 1)),
+               lambda x: _ref_unfold(x, (2, 3), 1, (2, 1))),
+    "col2im": ([anyv(2, 12, 6)], lambda c: F.fold(c, (4, 5), (2, 3), stride=(2, 1)),
+               lambda c: jax.linear_transpose(lambda x: _ref_unfold(x, (2, 3), 0, (2, 1)),
+                                              jax.ShapeDtypeStruct((2, 2, 4, 5),
+                                                                   jnp.float64))(c)[0]),
+}
+NO_FINITE_DIFFERENCES.update({"scatter_legacy_reduce": "no derivative (PyTorch's "
+                                                       "NotImplemented); only its input path"})
+
+
+def _quiet(fn, *a, **k):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        return fn(*a, **k)
+
+
+def _ref_unfold(x, k, p, s):
+    xp = jnp.pad(x, ((0, 0), (0, 0), (p, p), (p, p)))
+    oh = (xp.shape[2] - k[0]) // s[0] + 1
+    ow = (xp.shape[3] - k[1]) // s[1] + 1
+    cols = [xp[:, :, i:i + (oh - 1) * s[0] + 1:s[0], j:j + (ow - 1) * s[1] + 1:s[1]]
+            for i in range(k[0]) for j in range(k[1])]
+    return jnp.stack(cols, 2).reshape(x.shape[0], -1, oh * ow)
+
+
+def _ref_multi_margin(x, t, p, margin, w):
+    t = np.asarray(t)
+    xy = x[np.arange(len(t)), t][:, None]
+    m = jnp.maximum(margin - xy + x, 0) ** p
+    if w is not None:
+        m = m * w[t][:, None]
+    m = jnp.where(np.arange(x.shape[1])[None] == t[:, None], 0, m)
+    return m.sum(1) / x.shape[1]
+
+
+def _ref_scatter_reduce(a, s, reduce, include_self):
+    idx = np.array([[0, 0, 2, 0], [2, 0, 1, 1]])
+    out = []
+    for col in range(a.shape[1]):
+        column = []
+        for row in range(a.shape[0]):
+            vals = [s[k, col] for k in range(idx.shape[0]) if idx[k, col] == row]
+            if not vals:
+                column.append(a[row, col])
+                continue
+            vals = ([a[row, col]] if include_self else []) + vals
+            stack = jnp.stack(vals)
+            column.append({"sum": jnp.sum, "prod": jnp.prod, "mean": jnp.mean,
+                           "amax": jnp.max, "amin": jnp.min}[reduce](stack))
+        out.append(jnp.stack(column))
+    return jnp.stack(out, 1)
+
+
+SPECS.update(INDEXING_AND_MORE_SPECS)
+
+
+@pytest.mark.parametrize("name", sorted(INDEXING_AND_MORE_SPECS))
+def test_indexing_and_more_forward_and_gradient(name):
+    test_op_forward_and_gradient(name)
+
+
 for _n in _JNP_CMP:
     MORE_SPECS[_n + "_"] = _cmp_(_n, False)
     MORE_SPECS[_n + "_scalar_"] = _cmp_(_n, True)

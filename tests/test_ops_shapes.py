@@ -291,6 +291,8 @@ SHAPE_EXEMPT = {
     "linalg_cross": "checked in test_ops_linalg",
     "cdist": "checked in test_ops_linalg",
     "div_no_mode": "div's kernel under its other grad_fn (test_ops_grad)",
+    "conj": "complex (test_ops_grad)", "complex_part": "complex (test_ops_grad)",
+    "complex": "complex (test_ops_grad)",
 }
 SHAPE_EXEMPT.update({n + s: "in-place comparisons write into the first input's shape "
                      "(test_ops_grad)" for n in ("eq", "ne", "lt", "le", "gt", "ge")

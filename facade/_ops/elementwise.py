@@ -107,12 +107,16 @@ def _no_bool(kernel, rule=elementwise_rule):
         if out[1] is D.bool_:
             k = kernel(**kw) if callable(kernel) else kernel
             raise NotImplementedError(f'"{k}" not implemented for \'Bool\'')
-        d = inputs[1]
-        if not hasattr(d, "shape") and d == 0 and not (out[1].is_floating_point
-                                                        or out[1].is_complex):
-            raise RuntimeError("ZeroDivisionError")   # integer division by a Python 0
         return out
     return check
+
+
+def _zero_division(input, other):
+    """Integer division by a Python 0 raises, as PyTorch. (A front-end check: the rule's
+    cache is keyed by the scalar's type, not its value.)"""
+    if other.__class__ in (int, bool) and other == 0 and _is_tensor(input) and \
+            not (input.dtype.is_floating_point or input.dtype.is_complex):
+        raise RuntimeError("ZeroDivisionError")
 
 
 # div(a, b, rounding_mode=None) is the rounding-mode overload too (DivBackward2)
@@ -167,7 +171,7 @@ POW_SCALAR_BASE = defop("pow_scalar_base", _pow, _no_bool("pow"), "PowBackward2"
 
 
 def _alpha_args(input, other, alpha):
-    if alpha == 1:
+    if alpha == 1 and alpha.__class__ is not bool:
         return (input, other)
     return (input, other, alpha)
 
@@ -202,6 +206,7 @@ def div(input, other, *, rounding_mode=_NO, out=None):
         raise RuntimeError(
             "div expected rounding_mode to be one of None, 'trunc', or 'floor' but found "
             f"'{rounding_mode}'")
+    _zero_division(input, other)
     return apply(DIV_MODE, (input, other), (("mode", rounding_mode),))
 
 
@@ -212,6 +217,12 @@ def true_divide(input, other):
 def pow(input=None, exponent=None, *, out=None, self=None):
     if self is not None:   # pow(self=2, exponent=t): the Scalar-base overload's keyword
         input = self
+    if not _is_tensor(input) and not _is_tensor(exponent):
+        raise TypeError(
+            f"pow() received an invalid combination of arguments - got ({type(input).__name__}"
+            f", {type(exponent).__name__}), but expected one of:\n * (Tensor input, Tensor "
+            "exponent, *, Tensor out = None)\n * (Number self, Tensor exponent, *, Tensor out "
+            "= None)\n * (Tensor input, Number exponent, *, Tensor out = None)\n")
     if _is_tensor(input) and exponent.__class__ is int and exponent < 0 \
             and not (input.dtype.is_floating_point or input.dtype.is_complex):
         raise RuntimeError("Integers to negative integer powers are not allowed.")
@@ -251,7 +262,25 @@ _abs.defjvp(lambda p, t: (jnp.abs(p[0]), jnp.where(p[0] > 0, 1, jnp.where(p[0] <
                                                     ).astype(p[0].dtype) * t[0]))
 
 
+@jax.custom_jvp
+def _cabs(z):
+    return jnp.abs(z)
+
+
+def _cabs_jvp(p, t):
+    # PyTorch: the derivative of |z| is Re(conj(sgn(z)) dz), sgn(z) = z / |z| (0 at 0)
+    z, = p
+    a = jnp.abs(z)
+    sgn = jnp.where(a == 0, 0, z / jnp.where(a == 0, 1, a))
+    return a, jnp.real(jnp.conj(sgn) * t[0])
+
+
+_cabs.defjvp(_cabs_jvp)
+
+
 def _sign_abs(x):
+    if jnp.issubdtype(x.dtype, jnp.complexfloating):
+        return _cabs(x)
     return _abs(x) if jnp.issubdtype(x.dtype, jnp.inexact) else jnp.abs(x)
 
 
@@ -302,8 +331,14 @@ NEG = _unary("neg", jnp.negative, "NegBackward0", floating=False, saves=False,
              vjp_name="NegBackward0", aliases=("negative",), rule=_refuse_bool(
                  "Negation, the `-` operator, on a bool tensor is not supported. If you are "
                  "trying to invert a mask, use the `~` or `logical_not()` operator instead."))
+def _abs_rule(x):
+    dt = x.dtype.to_real() if x.dtype.is_complex else x.dtype   # |complex| is real
+    return x.shape, dt, x.dtype
+
+
 ABS = _unary("abs", _sign_abs, "AbsBackward0", floating=False, aliases=("absolute",),
-             rule=_refuse_bool('"abs_cpu" not implemented for \'Bool\'', NotImplementedError))
+             rule=_refuse_bool('"abs_cpu" not implemented for \'Bool\'', NotImplementedError,
+                               _abs_rule))
 EXP = _unary("exp", jnp.exp, "ExpBackward0", saves="output")
 LOG = _unary("log", jnp.log, "LogBackward0", vjp_name="DivBackward0")
 SQRT = _unary("sqrt", _sqrt, "SqrtBackward0", vjp_name="DivBackward0", saves="output")
@@ -382,7 +417,8 @@ def _no_number_input(name, input, other):
 
 
 def _binary(name, impl, grad_fn, rule=elementwise_rule, aliases=(), saves=True,
-            tensors_only=False, scalar_grad_fn=None, inplace=True, number_input=True):
+            tensors_only=False, scalar_grad_fn=None, inplace=True, number_input=True,
+            int_division=False):
     """A binary op under its names. With `scalar_grad_fn`, a Python-number `other` records a
     second op (PyTorch's Scalar overload, e.g. RemainderBackward0 vs RemainderBackward1)."""
     op = defop(name, impl, rule, grad_fn, promote=True, visible=(0, 1), saves=saves)
@@ -390,6 +426,8 @@ def _binary(name, impl, grad_fn, rule=elementwise_rule, aliases=(), saves=True,
         name + "_scalar", impl, rule, scalar_grad_fn, promote=True, visible=(0,), saves=saves)
 
     def front(input, other, *, out=None):
+        if int_division:
+            _zero_division(input, other)
         return apply(op if _is_tensor(other) else sop, (input, other))
     front.__name__ = name
     if not tensors_only:
@@ -443,19 +481,37 @@ def _logical_rule(*inputs, **_):
     return shape, D.bool_, dt
 
 
+def _extremum(fn, lose):
+    """maximum/minimum with PyTorch's derivative: half to each input at a tie; the input
+    that loses (a < b for maximum) gets none; with a nan both get all of it."""
+    f = jax.custom_jvp(fn)
+
+    def jvp(primals, tangents):
+        a, b = primals
+        ta, tb = tangents
+        half = jnp.where(a == b, 0.5, 1.0).astype(fn(a, b).dtype)
+        wa = jnp.where(lose(a, b), 0, half)
+        wb = jnp.where(lose(b, a), 0, half)
+        return fn(a, b), wa * ta + wb * tb
+    f.defjvp(jvp)
+    return lambda a, b: f(a, b) if jnp.issubdtype(jnp.result_type(a), jnp.inexact) else fn(a, b)
+
+
 # (PyTorch has no maximum_/minimum_)
-MAXIMUM = _binary("maximum", jnp.maximum, "MaximumBackward0", tensors_only=True,
-                  inplace=False)
-MINIMUM = _binary("minimum", jnp.minimum, "MinimumBackward0", tensors_only=True,
-                  inplace=False)
+MAXIMUM = _binary("maximum", _extremum(jnp.maximum, jnp.less), "MaximumBackward0",
+                  tensors_only=True, inplace=False)
+MINIMUM = _binary("minimum", _extremum(jnp.minimum, jnp.greater), "MinimumBackward0",
+                  tensors_only=True, inplace=False)
 REMAINDER = _binary("remainder", jnp.remainder, "RemainderBackward1",
-                    _no_bool("remainder_cpu"), scalar_grad_fn="RemainderBackward0")
+                    _no_bool("remainder_cpu"), scalar_grad_fn="RemainderBackward0",
+                    int_division=True)
 FMOD = _binary("fmod", jnp.fmod, "FmodBackward1", _no_bool("fmod_cpu"),
-               scalar_grad_fn="FmodBackward0", number_input=False)
+               scalar_grad_fn="FmodBackward0", number_input=False, int_division=True)
 # PyTorch records floor_divide on floats with a NotImplemented grad_fn (its backward
 # raises); facade's gradient is floor's, zero
 FLOOR_DIVIDE = _binary("floor_divide", lambda a, b: _div_mode(a, b, "floor"),
-                       "torch::autograd::NotImplemented", _no_bool("div_floor_cpu"))
+                       "torch::autograd::NotImplemented", _no_bool("div_floor_cpu"),
+                       int_division=True)
 for _n, _f in (("bitwise_and", jnp.bitwise_and), ("bitwise_or", jnp.bitwise_or),
                ("bitwise_xor", jnp.bitwise_xor)):
     _binary(_n, _f, None, _bitwise_rule(_n), saves=False)
@@ -483,7 +539,15 @@ def logical_not(input, *, out=None):
     return apply(LOGICAL_NOT, (input,))
 
 
-expose(bitwise_not, "bitwise_not", ("bitwise_not", "__invert__"))
+def _invert(input):
+    if input.dtype.is_floating_point or input.dtype.is_complex:
+        raise TypeError("~ (operator.invert) is only implemented on integer and Boolean-type "
+                        "tensors")
+    return apply(BITWISE_NOT, (input,))
+
+
+expose(bitwise_not, "bitwise_not", "bitwise_not")
+expose(_invert, method="__invert__")
 expose(logical_not, "logical_not", "logical_not")
 INPLACE["bitwise_not_"] = bitwise_not
 INPLACE["logical_not_"] = logical_not

@@ -25,7 +25,7 @@ def _dim_list(dims, nd):
     for d in w:
         if w.count(d) > 1:
             raise RuntimeError(f"dim {d} appears multiple times in the list of dims")
-    return tuple(w)
+    return tuple(w) if nd else ()   # a 0-d tensor's dim 0 is itself
 
 
 # ------------------------------------------------------------------ flip / roll
@@ -56,6 +56,8 @@ def roll(input, shifts, dims=None):
         return apply(ROLL, (input,), (("shifts", tuple(int(s) for s in shifts)),
                                       ("dims", None)))
     dims = tuple(dims) if isinstance(dims, (tuple, list)) else (dims,)
+    if input.dim() == 0:
+        raise IndexError(f"Dimension specified as {dims[0]} but tensor has no dimensions")
     if len(shifts) != len(dims):
         raise RuntimeError(f"shifts and dimensions must align. shifts: {len(shifts)}, "
                            f"dims:{len(dims)}")
@@ -92,6 +94,12 @@ def narrow(input, dim, start, length):
 
 def movedim(input, source, destination):
     nd = input.dim()
+    if nd == 0:
+        for d in (tuple(source) if isinstance(source, (tuple, list)) else (source,)) + (
+                tuple(destination) if isinstance(destination, (tuple, list)) else
+                (destination,)):
+            wrap_dim(d, 0)
+        return apply(PERMUTE, (input,), (("dims", ()),))
     src = tuple(source) if isinstance(source, (tuple, list)) else (source,)
     dst = tuple(destination) if isinstance(destination, (tuple, list)) else (destination,)
     if len(src) != len(dst):
@@ -230,8 +238,17 @@ expose(tile, "tile", "tile")
 
 
 def repeat_interleave(input, repeats=None, dim=None, *, output_size=None):
+    """Repeat each element `repeats` times along dim (flattened without one);
+    repeat_interleave(repeats) alone repeats each index i repeats[i] times."""
     from .indexing import index_select
     from .._tensor import tensor
+    if repeats is None:   # torch.repeat_interleave(repeats_tensor)
+        r = np.asarray(input.numpy()).ravel()
+        if input.dim() > 1:
+            raise RuntimeError("repeat_interleave only accept 1D vector as repeat")
+        if (r < 0).any():
+            raise RuntimeError("repeats can not be negative")
+        return tensor(np.repeat(np.arange(r.size), r).astype(np.int64))
     if dim is None:
         input = reshape(input, -1)
         d = 0
@@ -397,6 +414,12 @@ def flipud(input):
     return flip(input, 0)
 
 
+ROT90 = defop("rot90", lambda x, k, dims: jnp.rot90(x, k, dims), lambda x, k, dims: (
+    tuple(x.shape[dims[1]] if i == dims[0] else x.shape[dims[0]] if i == dims[1] else s
+          for i, s in enumerate(x.shape)) if k % 2 else x.shape, x.dtype, x.dtype),
+    "Rot90Backward0", saves=False)
+
+
 def rot90(input, k=1, dims=(0, 1)):
     if len(dims) != 2:
         raise RuntimeError(f"expected total rotation dims == 2, but got dims = {len(dims)}")
@@ -407,14 +430,7 @@ def rot90(input, k=1, dims=(0, 1)):
     if d0 == d1:
         raise RuntimeError(f"expected rotation dims to be different, but got dim0 = {d0} and "
                            f"dim1 = {d1}")
-    k = k % 4
-    if k == 1:
-        return flip(input, d1).transpose(d0, d1)
-    if k == 2:
-        return flip(input, d0, d1)
-    if k == 3:
-        return flip(input, d0).transpose(d0, d1)
-    return input.clone()
+    return apply(ROT90, (input,), (("k", int(k) % 4), ("dims", (d0, d1))))
 
 
 def ravel(input):
@@ -423,6 +439,9 @@ def ravel(input):
 
 def tensor_split(input, indices_or_sections, dim=0):
     """Split into n nearly equal parts (the first ones one longer), or at the given indices."""
+    if input.dim() == 0:
+        raise RuntimeError("tensor_split expected at least a 1-dimensional tensor, but got a "
+                           "tensor with 0 dims")
     d = wrap_dim(dim, input.dim())
     size = input.shape[d]
     if _is_tensor(indices_or_sections):
@@ -493,6 +512,8 @@ def reshape_as(self, other):
 
 
 def select(input, dim, index):
+    if input.dim() == 0:
+        raise IndexError("select() cannot be applied to a 0-dim tensor.")
     d = wrap_dim(dim, input.dim())
     size = input.shape[d] if input.dim() else 1
     if not -size <= index < size:
@@ -511,14 +532,40 @@ def unfold(self, dimension, size, step):
                            f"{size}")
     if step <= 0:
         raise RuntimeError(f"step is {step} but must be > 0")
+    return apply(UNFOLD, (self,), (("dim", d), ("size", int(size)), ("step", int(step))))
+
+
+def _unfold(x, dim, size, step):
+    if x.ndim == 0:
+        return jnp.reshape(x, (1,))
+    n = x.shape[dim]
     count = (n - size) // step + 1
     idx = np.arange(count)[:, None] * step + np.arange(size)[None, :]
-    from .._tensor import tensor
-    from .indexing import index_select
-    flat = index_select(self, d, tensor(idx.reshape(-1)))
-    shape = tuple(self.shape)
-    out = reshape(flat, *(shape[:d] + (count, size) + shape[d + 1:]))
-    return out.movedim(d + 1, -1)
+    out = jnp.take(x, idx.reshape(-1), axis=dim)
+    out = out.reshape(x.shape[:dim] + (count, size) + x.shape[dim + 1:])
+    return jnp.moveaxis(out, dim + 1, -1)
+
+
+def _unfold_rule(x, dim, size, step):
+    if not x.shape:
+        return (1,), x.dtype, x.dtype
+    count = (x.shape[dim] - size) // step + 1
+    return x.shape[:dim] + (count,) + x.shape[dim + 1:] + (size,), x.dtype, x.dtype
+
+
+UNFOLD = defop("unfold", _unfold, _unfold_rule, "UnfoldBackward0", saves=False)
+
+
+def _method_function(name):
+    def fn(input, *args, **kwargs):
+        return getattr(input, name)(*args, **kwargs)
+    fn.__name__ = name
+    return fn
+
+
+expose(_method_function("clone"), "clone")
+expose(_method_function("detach"), "detach")
+expose(_method_function("detach_"), "detach_")
 
 
 expose(broadcast_to, "broadcast_to", "broadcast_to")

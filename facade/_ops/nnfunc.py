@@ -378,6 +378,12 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
         raise RuntimeError(f"running_{'mean' if running_mean is None else 'var'} must be "
                            "defined in evaluation mode")
     has_stats = running_mean is not None and running_var is not None
+    from .._dispatch import STATE
+    for what, t in (("running_mean", running_mean), ("running_var", running_var)):
+        if t is not None and t.requires_grad and STATE.enabled:
+            raise RuntimeError(f"The function 'native_batch_norm' is not differentiable with "
+                               f"respect to argument '{what}'. This input cannot have "
+                               "requires_grad True.")
     c = shape[1] if len(shape) > 1 else 0
     for what, t in (("running_mean", running_mean), ("running_var", running_var)):
         if t is not None and t.numel() != c:
@@ -458,7 +464,10 @@ def _embedding_renorm(weight, input, max_norm, norm_type):
                                    (("max_norm", max_norm), ("norm_type", norm_type))))
 
 
-expose(embedding, functional="embedding")   # torch.embedding is (weight, indices)
+expose(embedding, functional="embedding")
+expose(lambda weight, indices, padding_idx=-1, scale_grad_by_freq=False, sparse=False:
+       embedding(indices, weight, None if padding_idx == -1 else padding_idx),
+       "embedding")   # torch.embedding is (weight, indices)
 
 
 # ------------------------------------------------------------------ group / instance / rms norm

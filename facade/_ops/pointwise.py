@@ -128,7 +128,7 @@ def _clamp(x, *bounds, has_min=True, has_max=True):
         return jnp.clip(x, lo, hi)
     out = jax.lax.stop_gradient(jnp.clip(x, lo, hi))   # nan, or a degenerate min == max
     if has_max:
-        out = jnp.where((x > hi) | (lo is not None and hi < lo), hi, out)
+        out = jnp.where((x > hi) | ((lo is not None and hi < lo) & ~jnp.isnan(x)), hi, out)
     if has_min:
         out = jnp.where((x < lo) & (hi is None or lo < hi), lo, out)
     return jnp.where((lo is None or x >= lo) & (hi is None or x <= hi), x, out)
@@ -650,7 +650,7 @@ def _copysign(a, b):
 
 
 COPYSIGN = _binary("copysign", _copysign, "CopysignBackward0", float_elementwise_rule,
-                   scalar_grad_fn="CopysignBackward1")
+                   scalar_grad_fn="CopysignBackward1", number_input=False)
 
 
 def _heaviside_rule(x, values):
@@ -948,3 +948,67 @@ def softmin(input, dim=None, _stacklevel=3, dtype=None):
 
 
 expose(softmin, functional="softmin")
+
+
+# ------------------------------------------------------------------ complex parts
+CONJ = defop("conj", jnp.conj, same_rule, "ConjBackward0", saves=False)
+
+
+def conj(input):
+    """The complex conjugate (a real tensor is returned as is, as PyTorch)."""
+    if not input.dtype.is_complex:
+        return input
+    return apply(CONJ, (input,))
+
+
+def _part_rule(x, imag):
+    if imag and not x.dtype.is_complex:
+        raise RuntimeError("imag is not implemented for tensors with non-complex dtypes.")
+    dt = x.dtype.to_real() if x.dtype.is_complex else x.dtype
+    return x.shape, dt, x.dtype
+
+
+COMPLEX_PART = defop("complex_part", lambda x, imag: jnp.imag(x) if imag else jnp.real(x),
+                     _part_rule, lambda p: "ImagBackward0" if dict(p)["imag"]
+                     else "RealBackward0", saves=False)
+
+
+def real(input):
+    if not input.dtype.is_complex:
+        return input
+    return apply(COMPLEX_PART, (input,), (("imag", False),))
+
+
+def imag(input):
+    return apply(COMPLEX_PART, (input,), (("imag", True),))
+
+
+expose(conj, ("conj", "conj_physical", "resolve_conj", "resolve_neg"),
+       ("conj", "conj_physical", "resolve_conj", "resolve_neg"))
+expose(real, "real")
+expose(imag, "imag")
+expose(property(real), method="real")
+expose(property(imag), method="imag")
+expose(lambda self: False, method=("is_conj", "is_neg"))
+
+
+def _complex_rule(re, im):
+    if re.dtype is not im.dtype:
+        raise RuntimeError(f"Expected object of scalar type {D.scalar_name(re.dtype)} but got "
+                           f"scalar type {D.scalar_name(im.dtype)} for second argument")
+    if re.dtype not in (D.float32, D.float64):
+        raise RuntimeError(f"Expected both inputs to be Half, Float or Double tensors but got "
+                           f"{D.scalar_name(re.dtype)} and {D.scalar_name(im.dtype)}")
+    dt = D.complex128 if re.dtype is D.float64 else D.complex64
+    return broadcast_shapes(re.shape, im.shape), dt, None
+
+
+COMPLEX = defop("complex", jax.lax.complex, _complex_rule, "ComplexBackward0", saves=False)
+
+
+def complex(real, imag, *, out=None):  # noqa: A001
+    """A complex tensor from real and imaginary parts."""
+    return apply(COMPLEX, (real, imag))
+
+
+expose(complex, "complex")

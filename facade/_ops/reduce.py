@@ -71,11 +71,25 @@ def _dims(dim, nd, empty_is_all=True):
     return () if nd == 0 else (d,)
 
 
+def _grad_dtype_check(input, dt):
+    """An integer `dtype=` on a tensor that requires grad: PyTorch's error."""
+    if dt is not None and not (dt.is_floating_point or dt.is_complex) and \
+            input.requires_grad and _is_grad_enabled():
+        raise RuntimeError(f"Autograd not support dtype: {D.scalar_name(dt)}")
+
+
+def _is_grad_enabled():
+    from .._dispatch import STATE
+    return STATE.enabled
+
+
 def _reduction(full_op, dim_op, name):
     def front(input, dim=_NO, keepdim=_NO, *, dtype=None, out=None):
         if isinstance(dim, D.dtype):  # sum(x, torch.float64)
             dim, dtype = _NO, dim
         dt = D.as_dtype(dtype) if dtype is not None else None
+        if name == "sum":   # (mean's rule refuses an integer dtype first)
+            _grad_dtype_check(input, dt)
         if dim is _NO:
             if keepdim is not _NO:
                 raise TypeError(
@@ -115,6 +129,7 @@ NANSUM = defop("nansum", _nansum, _nansum_rule, "NansumBackward0")
 
 def nansum(input, dim=None, keepdim=False, *, dtype=None, out=None):
     dt = D.as_dtype(dtype) if dtype is not None else None
+    _grad_dtype_check(input, dt)
     return apply(NANSUM, (input,), (("dims", _dims(dim, input.dim())),
                                     ("keepdim", bool(keepdim)), ("dtype", dt)))
 
@@ -303,12 +318,13 @@ def _extreme(name):
     expose(arg, "arg" + name, "arg" + name)
 
 
+def _amax_rule(x, dims, keepdim):
+    return _reduced_shape(x.shape, dims, keepdim), x.dtype, x.dtype
+
+
 def _amax(name):
     even = _make_even(jnp.max if name == "amax" else jnp.min, nan_aware=False)
-    op = defop(name, even,
-               lambda x, dims, keepdim: (_reduced_shape(x.shape, dims, keepdim), x.dtype,
-                                         x.dtype),
-               f"{name.capitalize()}Backward0")
+    op = defop(name, even, _amax_rule, f"{name.capitalize()}Backward0")
 
     def front(input, dim=(), keepdim=False, *, out=None):
         _empty_checks(name, input, dim)
@@ -323,6 +339,11 @@ _extreme("max")
 _extreme("min")
 AMAX = _amax("amax")
 AMIN = _amax("amin")
+# torch.aminmax: one PyTorch node with two outputs (AminmaxBackward0), here one op each
+AMINMAX = (defop("aminmax_min", _make_even(jnp.min, nan_aware=False), _amax_rule,
+                 "AminmaxBackward0"),
+           defop("aminmax_max", _make_even(jnp.max, nan_aware=False), _amax_rule,
+                 "AminmaxBackward0"))
 
 
 class AminmaxResult(tuple):
@@ -349,7 +370,7 @@ def aminmax(input, *, dim=None, keepdim=False, out=None):
     if dim is None and keepdim:
         dims = None
     p = (("dims", dims), ("keepdim", bool(keepdim)))
-    return AminmaxResult(apply(AMIN, (input,), p), apply(AMAX, (input,), p))
+    return AminmaxResult(apply(AMINMAX[0], (input,), p), apply(AMINMAX[1], (input,), p))
 
 
 expose(aminmax, "aminmax", "aminmax")
@@ -367,6 +388,7 @@ def prod(input, dim=_NO, keepdim=False, *, dtype=None, out=None):
     if isinstance(dim, D.dtype):   # prod(x, torch.float64)
         dim, dtype = _NO, dim
     dt = D.as_dtype(dtype) if dtype is not None else None
+    _grad_dtype_check(input, dt)
     if dim is _NO:
         return apply(PROD, (input,), (("dims", None), ("keepdim", False), ("dtype", dt)))
     _int_dim("prod", dim)

@@ -167,10 +167,22 @@ def vector_norm(x, ord=2, dim=None, keepdim=False, *, dtype=None, out=None):
 
 
 def norm(input, p="fro", dim=None, keepdim=False, out=None, dtype=None):
+    """torch.norm: a vector norm, or (p='fro'/'nuc' over two dims) a matrix norm."""
+    if isinstance(p, (tuple, list)):
+        raise TypeError(f"linalg_vector_norm(): argument 'ord' (position 2) must be Number, "
+                        f"not {type(p).__name__}")
+    if p == "nuc" or (p == "fro" and isinstance(dim, (tuple, list)) and len(dim) == 2):
+        from .linalg import matrix_norm
+        if dim is None:
+            dim = (-2, -1)
+        if not isinstance(dim, (tuple, list)) or len(dim) != 2:
+            n = 1 if not isinstance(dim, (tuple, list)) else len(dim)
+            raise RuntimeError(f"linalg.matrix_norm: dim must be a 2-tuple. Got {n}")
+        return matrix_norm(input, p, tuple(dim), keepdim, dtype=dtype)
     if p is None or p == "fro":
         p = 2
     if isinstance(p, str):
-        raise NotImplementedError(f"norm(p={p!r}) is not supported")
+        raise RuntimeError(f"norm: invalid norm type {p!r}")
     return vector_norm(input, p, dim, keepdim, dtype=dtype)
 
 
@@ -293,8 +305,8 @@ expose(logcumsumexp, "logcumsumexp", "logcumsumexp")
 
 def _cum_extreme_idx(x, dim, better):
     """Indices of the running max/min along dim (the last of tied extremes, as PyTorch)."""
-    if x.ndim == 0:
-        return jnp.zeros((), jnp.int64)
+    if x.ndim == 0 or x.size == 0:
+        return jnp.zeros(x.shape, jnp.int64)
     n = x.shape[dim]
     shape = [1] * x.ndim
     shape[dim] = n
@@ -401,8 +413,8 @@ def _median_rule(name):
     def rule(x, dim=None, keepdim=False, **_):
         if x.dtype is D.bool_:
             kernel = "median_cpu" if dim is None else "median_out"
-            if name == "nanmedian":
-                kernel = "nanmedian_cpu" if dim is None else "nanmedian_out"
+            if name == "nanmedian" and dim is not None:
+                kernel = "nanmedian_out"
             raise NotImplementedError(f'"{kernel}" not implemented for \'Bool\'')
         if dim is None:
             return (), x.dtype, x.dtype
@@ -514,7 +526,7 @@ def kthvalue(input, k, dim=-1, keepdim=False, *, out=None):
     d = wrap_dim(dim, input.dim())
     size = input.shape[d] if input.dim() else 1
     if not 1 <= k <= size:
-        raise RuntimeError(f"kthvalue(): selected number k out of range for dimension {dim}")
+        raise RuntimeError(f"kthvalue(): selected number k out of range for dimension {d}")
     p = (("dim", d), ("keepdim", bool(keepdim)), ("k", int(k)))
     return KthvalueResult(apply(KTHVALUE, (input,), p), apply(KTHVALUE_INDICES, (input,), p))
 
@@ -540,3 +552,55 @@ def topk(input, k, dim=-1, largest=True, sorted=True, *, out=None):  # noqa: A00
 expose(sort, "sort", "sort")
 expose(argsort, "argsort", "argsort")
 expose(topk, "topk", "topk")
+
+
+# ------------------------------------------------------------------ mode
+def _mode_index(x, dim, keepdim):
+    """The index of the most frequent value along dim (the smallest on a tie in counts; its
+    last occurrence, as PyTorch's CPU kernel)."""
+    if x.ndim == 0:
+        return jnp.zeros((), jnp.int64)
+    if x.size == 0:
+        shape = _reduced_shape(x.shape, (dim,), keepdim)
+        return jnp.zeros(shape, jnp.int64)
+    m = jnp.moveaxis(x, dim, -1)
+    eq = m[..., :, None] == m[..., None, :]                   # (..., n, n)
+    counts = jnp.sum(eq, -1)
+    best = counts == jnp.max(counts, -1, keepdims=True)
+    big = jnp.where(best, m, jnp.inf if jnp.issubdtype(m.dtype, jnp.inexact) else
+                    jnp.iinfo(m.dtype).max if m.dtype != jnp.bool_ else True)
+    value = jnp.min(big, -1, keepdims=True)
+    n = m.shape[-1]
+    pos = jnp.where(m == value, jnp.arange(n), -1)
+    i = jnp.max(pos, -1).astype(jnp.int64)
+    return jnp.expand_dims(i, dim) if keepdim else i
+
+
+def _mode(x, dim, keepdim):
+    i = jax.lax.stop_gradient(_mode_index(x, dim, True))
+    if x.ndim == 0:
+        return x
+    v = jnp.take_along_axis(x, i, axis=dim) if x.size else jnp.zeros(i.shape, x.dtype)
+    return v if keepdim else jnp.squeeze(v, dim)
+
+
+def _mode_rule(x, dim, keepdim, idx=False):
+    shape = _reduced_shape(x.shape, (dim,), keepdim) if x.shape else ()
+    return shape, (D.int64 if idx else x.dtype), (None if idx else x.dtype)
+
+
+MODE = defop("mode", _mode, _mode_rule, "ModeBackward0")
+MODE_INDICES = defop("mode_indices", _mode_index,
+                     lambda x, dim, keepdim: _mode_rule(x, dim, keepdim, True), None,
+                     saves=False)
+ModeResult = _return_type("mode")
+
+
+def mode(input, dim=-1, keepdim=False):
+    """(values, indices): the most frequent value along dim (the smallest among equally
+    frequent ones) and the index of its last occurrence."""
+    p = (("dim", wrap_dim(dim, input.dim())), ("keepdim", bool(keepdim)))
+    return ModeResult(apply(MODE, (input,), p), apply(MODE_INDICES, (input,), p))
+
+
+expose(mode, "mode", "mode")
