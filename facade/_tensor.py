@@ -638,7 +638,8 @@ class Tensor:
         return self._write_result(apply(C.ZERO, (self,)))
 
     def fill_(self, value):
-        return self._write_result(apply(C.FILL, (self, value)))
+        return self._write_result(apply(C.FILL, (self, value),
+                                        (("tensor", isinstance(value, Tensor)),)))
 
     def copy_(self, src, non_blocking=False):
         if not isinstance(src, Tensor):

@@ -86,13 +86,15 @@ CLONE = defop("clone", lambda x: jnp.array(x, copy=True), same_rule, "CloneBackw
               saves=False)
 
 
-def _fill_like_rule(x, value):
+def _fill_like_rule(x, value, tensor=False):
     return x.shape, x.dtype, x.dtype
 
 
-# fill_ on a tensor: differentiable w.r.t. a tensor value (0 otherwise), shape of x
-FILL = defop("fill", lambda x, v: jnp.broadcast_to(v.astype(x.dtype), x.shape),
-             _fill_like_rule, "FillBackward1", saves=False)
+# fill_ on a tensor: differentiable w.r.t. a tensor value (0 otherwise), shape of x;
+# PyTorch's FillBackward2 for a number, FillBackward3 for a 0-d tensor
+FILL = defop("fill", lambda x, v, tensor=False: jnp.broadcast_to(v.astype(x.dtype), x.shape),
+             _fill_like_rule, lambda p: "FillBackward3" if dict(p).get("tensor")
+             else "FillBackward2", saves=False)
 ZERO = defop("zero", lambda x: jnp.zeros_like(x), same_rule, "ZeroBackward0", saves=False)
 
 
