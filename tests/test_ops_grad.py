@@ -197,6 +197,7 @@ def test_op_forward_and_gradient(name):
 @pytest.mark.parametrize("fn,x,expected", [
     (torch.relu, [0.0], [0.0]),
     (torch.abs, [0.0], [0.0]),
+    (torch.sqrt, [0.0, 4.0], [float("inf"), 0.25]),
     (lambda t: t ** 2.0, [0.0], [0.0]),
     (lambda t: t ** 0.0, [0.0], [0.0]),
     (lambda t: t ** 2, [-2.0], [-4.0]),
@@ -416,6 +417,7 @@ REDUCTION_INDEXING_LAYOUT_SPECS = {
                lambda a: 2 * jnp.tile(a, (2, 1, 3))),
 }
 _nans = np.where(rs.rand(3, 4) > 0.6, np.nan, 0.0)
+_modes = np.array([[1.0, 2.0, 3.0, 2.0], [5.0, 4.0, 6.0, 4.0], [8.0, 7.0, 9.0, 7.5]])
 
 
 def _running_index(a, axis, better_or_tied):
@@ -438,6 +440,13 @@ def _cmp_(name, scalar):
 _JNP_CMP = {"eq": "equal", "ne": "not_equal", "lt": "less", "le": "less_equal",
             "gt": "greater", "ge": "greater_equal"}
 MORE_SPECS = {
+    "aminmax_min": ([_perm], lambda a: torch.aminmax(a, dim=1).min,
+                    lambda a: jnp.min(a, 1)),
+    "aminmax_max": ([_perm], lambda a: torch.aminmax(a).max, jnp.max),
+    # the most frequent value (its last occurrence), or the smallest if all are distinct
+    "mode": ([_modes], lambda a: a.mode(1).values + torch.mode(a, 0, keepdim=True)[0].sum(),
+             lambda a: a[jnp.arange(3), jnp.array([3, 3, 1])] + a[jnp.zeros(4, int),
+                                                                  jnp.arange(4)].sum()),
     "dist": ([anyv(2, 3), anyv(3)], lambda a, b: torch.dist(a, b) + a.dist(b, 3),
              lambda a, b: jnp.sqrt(jnp.sum((a - b) ** 2)) + jnp.sum(jnp.abs(a - b) ** 3) ** (
                  1 / 3)),
@@ -607,6 +616,8 @@ for _n in _JNP_CMP:
     MORE_SPECS[_n + "_scalar_"] = _cmp_(_n, True)
 SPECS.update(MORE_SPECS)
 NOT_DIRECT.update({
+    "nextafter": "piecewise constant (PyTorch has no derivative for it)",
+    "mode_indices": "integer result",
     "median_indices": "integer result", "nanmedian_indices": "integer result",
     "kthvalue_indices": "integer result", "cummax_indices": "integer result",
     "cummin_indices": "integer result",
@@ -614,6 +625,7 @@ NOT_DIRECT.update({
 NO_FINITE_DIFFERENCES.update({n + s: "a comparison: zero derivative, differences jump"
                               for n in _JNP_CMP for s in ("_", "_scalar_")})
 NO_FINITE_DIFFERENCES["inplace_cast"] = "rounds through float32"
+NO_FINITE_DIFFERENCES["mode"] = "a mode is a tie: its derivative goes to the returned index"
 
 
 @pytest.mark.parametrize("name", sorted(MORE_SPECS))

@@ -151,6 +151,7 @@ SHAPE_SPECS = {
     "xlogy_other_scalar": ("a", lambda a: torch.xlogy(a, 3.0), lambda a: a * jnp.log(3.0)),
     "logaddexp": ("aa", torch.logaddexp, jnp.logaddexp),
     "logaddexp2": ("aa", torch.logaddexp2, jnp.logaddexp2),
+    "ldexp": ("aa", torch.ldexp, lambda a, b: a * jnp.exp2(b)),
     # ternary
     "lerp": ("aa", lambda a, b: torch.lerp(a, b, 0.3), lambda a, b: a + 0.3 * (b - a)),
     "lerp_tensor": ("aaa", torch.lerp, lambda a, b, w: a + w * (b - a)),
@@ -195,6 +196,9 @@ SHAPE_SPECS = {
     "leaky_relu": ("z", lambda a: F.leaky_relu(a, 0.3), lambda a: jax.nn.leaky_relu(a, 0.3)),
     "leaky_relu_": ("z", _inplace(lambda a: F.leaky_relu(a, 0.3, inplace=True)),
                     lambda a: jax.nn.leaky_relu(a, 0.3)),
+    "rrelu_with_noise": ("z", F.rrelu, lambda a: jax.nn.leaky_relu(a, (1 / 8 + 1 / 3) / 2)),
+    "rrelu_with_noise_": ("z", _inplace(lambda a: F.rrelu(a, inplace=True)),
+                          lambda a: jax.nn.leaky_relu(a, (1 / 8 + 1 / 3) / 2)),
     "hardsigmoid": ("s", F.hardsigmoid, jax.nn.hard_sigmoid),
     "hardsigmoid_": ("s", _inplace(lambda a: F.hardsigmoid(a, inplace=True)),
                      jax.nn.hard_sigmoid),
@@ -273,6 +277,7 @@ FORWARD_SHAPE_SPECS = {   # results without a gradient: forward only
                   lambda a, b: jnp.heaviside(jnp.round(a), b)),
     "floor_divide_int": ("nn", lambda a, b: a // (b.abs() + 1), lambda a, b: a // (
         jnp.abs(b) + 1)),
+    "nextafter": ("aa", torch.nextafter, jnp.nextafter),
 }
 
 # differences jump at the steps of these (their derivative is 0, checked against jax.grad)

@@ -1152,3 +1152,37 @@ def torch_svd(input, some=True, compute_uv=True, *, out=None):
 expose(torch_cholesky, "cholesky", "cholesky")
 expose(torch_qr, "qr", "qr")
 expose(torch_svd, "svd", "svd")
+
+
+# ------------------------------------------------------------------ removed in PyTorch 1.9
+_REMOVED = "This function was deprecated since version 1.9 and is now removed. "
+_REMOVED_MSG = {
+    "solve": _REMOVED + "`torch.solve` is deprecated in favor of `torch.linalg.solve`. "
+    "`torch.linalg.solve` has its arguments reversed and does not return the LU "
+    "factorization.\n\nTo get the LU factorization see `torch.lu`, which can be used with "
+    "`torch.lu_solve` or `torch.lu_unpack`.\nX = torch.solve(B, A).solution should be "
+    "replaced with:\nX = torch.linalg.solve(A, B)",
+    "lstsq": _REMOVED + "`torch.lstsq` is deprecated in favor of `torch.linalg.lstsq`.\n"
+    "`torch.linalg.lstsq` has reversed arguments and does not return the QR decomposition in "
+    "the returned tuple (although it returns other information about the problem).\n\nTo get "
+    "the QR decomposition consider using `torch.linalg.qr`.\n\nThe returned solution in "
+    "`torch.lstsq` stored the residuals of the solution in the last m - n columns of the "
+    "returned value whenever m > n. In torch.linalg.lstsq, the residuals are in the field "
+    "'residuals' of the returned named tuple.\n\nThe unpacking of the solution, as in\nX, _ "
+    "= torch.lstsq(B, A).solution[:A.size(1)]\nshould be replaced with:\nX = "
+    "torch.linalg.lstsq(A, B).solution",
+    "matrix_rank": _REMOVED.rstrip() + "\nPlease use the `torch.linalg.matrix_rank` function instead. "
+    "The parameter 'symmetric' was renamed in `torch.linalg.matrix_rank()` to 'hermitian'.",
+}
+
+
+def _removed(name):
+    def fn(*args, **kwargs):
+        raise RuntimeError(_REMOVED_MSG[name])
+    fn.__name__ = name
+    return fn
+
+
+expose(_removed("solve"), "solve", "solve")
+expose(_removed("lstsq"), "lstsq", "lstsq")
+expose(_removed("matrix_rank"), "matrix_rank")

@@ -616,3 +616,78 @@ def pixel_unshuffle(input, downscale_factor):
 
 expose(pixel_shuffle, "pixel_shuffle", functional="pixel_shuffle")
 expose(pixel_unshuffle, "pixel_unshuffle", functional="pixel_unshuffle")
+
+
+# ------------------------------------------------------------------ channel dropout, attention
+def _channel_dropout(name, nd):
+    def front(input, p=0.5, training=True, inplace=False):
+        if p < 0.0 or p > 1.0:
+            raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
+        d = input.dim()
+        if d not in (nd + 1, nd + 2):
+            raise RuntimeError(f"{name}: Expected {nd + 1}D or {nd + 2}D input, but received a "
+                               f"{d}D input. Note that {name} exists to provide channel-wise "
+                               f"dropout on inputs with {nd} spatial dimension"
+                               f"{'s' if nd > 1 else ''}, a channel dimension, and an optional "
+                               "batch dimension (i.e. "
+                               f"{nd + 1}D or {nd + 2}D inputs).")
+        if not training or p == 0:
+            return input
+        from .._factory import ones
+        lead = tuple(input.shape[:d - nd])
+        mask = dropout(ones(lead + (1,) * nd, dtype=input.dtype), p, True)
+        out = input * mask   # a whole channel is kept (scaled by 1/(1-p)) or zeroed
+        return input._write_result(out) if inplace else out
+    front.__name__ = name
+    return front
+
+
+dropout1d = _channel_dropout("dropout1d", 1)
+dropout2d = _channel_dropout("dropout2d", 2)
+dropout3d = _channel_dropout("dropout3d", 3)
+
+
+def alpha_dropout(input, p=0.5, training=False, inplace=False):
+    """Identity outside training; the training form (SELU's self-normalizing dropout) is not
+    provided."""
+    if p < 0.0 or p > 1.0:
+        raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
+    if not training or p == 0:
+        return input
+    raise NotImplementedError("alpha_dropout(training=True) is not supported by facade")
+
+
+def scaled_dot_product_attention(query, key, value, attn_mask=None, dropout_p=0.0,
+                                 is_causal=False, scale=None, enable_gqa=False):
+    """softmax(q k^T * scale + mask) v, composed from matmul/softmax as PyTorch's math path
+    (a bool mask keeps the True positions; is_causal masks the upper triangle)."""
+    import math
+    from .._factory import ones
+    from .nn import softmax
+    from .table import FUNCTIONS
+    L, S = query.shape[-2], key.shape[-2]
+    s = 1 / math.sqrt(query.shape[-1]) if scale is None else scale
+    if enable_gqa and key.dim() >= 3 and query.shape[-3] != key.shape[-3]:
+        rep = query.shape[-3] // key.shape[-3]
+        key = key.repeat_interleave(rep, -3)
+        value = value.repeat_interleave(rep, -3)
+    scores = (query @ key.transpose(-2, -1)) * s
+    if is_causal:
+        if attn_mask is not None:
+            raise RuntimeError("_scaled_dot_product_attention: Explicit attn_mask should not be "
+                               "set when is_causal=True")
+        attn_mask = FUNCTIONS["tril"](ones(L, S, dtype=D.bool_))
+    if attn_mask is not None:
+        if attn_mask.dtype is D.bool_:
+            scores = scores.masked_fill(attn_mask.logical_not(), float("-inf"))
+        else:
+            scores = scores + attn_mask
+    w = softmax(scores, -1)
+    if dropout_p > 0.0:
+        w = dropout(w, dropout_p, True)
+    return w @ value
+
+
+for _f in (dropout1d, dropout2d, dropout3d, alpha_dropout, scaled_dot_product_attention):
+    expose(_f, functional=_f.__name__)
+expose(alpha_dropout, "alpha_dropout")

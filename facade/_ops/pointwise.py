@@ -1012,3 +1012,39 @@ def complex(real, imag, *, out=None):  # noqa: A001
 
 
 expose(complex, "complex")
+
+
+LDEXP = defop("ldexp", lambda x, e: x * jnp.exp2(e), float_elementwise_rule, "LdexpBackward0",
+              promote=True, visible=(0, 1))
+
+
+def ldexp(input, other, *, out=None):
+    """input * 2 ** other."""
+    return apply(LDEXP, (input, other))
+
+
+NEXTAFTER = _binary("nextafter", jnp.nextafter, None, _float_only("nextafter_cpu",
+                                                                   elementwise_rule),
+                    saves=False, tensors_only=True)
+expose(ldexp, "ldexp", "ldexp")
+INPLACE["ldexp_"] = ldexp
+expose(_inplace_function("zero_"), function="zero_")
+expose(_inplace_function("fill_"), function="fill_")
+
+
+RRELU = _activation("rrelu_with_noise", _leaky_relu, "RreluWithNoiseBackward0",
+                    _float_only("leaky_relu_cpu"), "RreluWithNoiseBackward1", "output")
+
+
+def rrelu(input, lower=1.0 / 8, upper=1.0 / 3, training=False, inplace=False):
+    """Outside training: leaky_relu with the slope (lower + upper) / 2, as PyTorch (its
+    RreluWithNoiseBackward0 is LeakyReluBackward0 here). The training form (random slopes)
+    is not provided."""
+    if training:
+        raise NotImplementedError("rrelu(training=True) is not supported by facade")
+    return _act(RRELU, input, inplace, negative_slope=(lower + upper) / 2)
+
+
+expose(rrelu, "rrelu", functional="rrelu")
+expose(lambda input, lower=1.0 / 8, upper=1.0 / 3, training=False:
+       rrelu(input, lower, upper, training, True), ("rrelu_",), functional="rrelu_")

@@ -34,12 +34,27 @@ def _mean_rule(x, dims, keepdim, dtype, name="mean"):
 
 
 
+def _acc(x, dtype):
+    """x in the dtype a reduction accumulates in: `dtype`, but a half-precision `dtype` of a
+    wider input accumulates in float32 (as PyTorch's kernels), cast at the end."""
+    if dtype is None:
+        return x, None
+    if dtype.np in (jnp.float16, jnp.bfloat16) and x.dtype.itemsize >= 4 and \
+            jnp.issubdtype(x.dtype, jnp.inexact):
+        return x.astype(jnp.float32), dtype.np
+    return x.astype(dtype.np), None
+
+
 def _sum(x, dims, keepdim, dtype):
-    return jnp.sum(x.astype(dtype.np) if dtype is not None else x, axis=dims, keepdims=keepdim)
+    x, out = _acc(x, dtype)
+    r = jnp.sum(x, axis=dims, keepdims=keepdim)
+    return r if out is None else r.astype(out)
 
 
 def _mean(x, dims, keepdim, dtype):
-    return jnp.mean(x.astype(dtype.np) if dtype is not None else x, axis=dims, keepdims=keepdim)
+    x, out = _acc(x, dtype)
+    r = jnp.mean(x, axis=dims, keepdims=keepdim)
+    return r if out is None else r.astype(out)
 
 
 SUM = defop("sum", _sum, _sum_rule, "SumBackward0", saves=False, vjp_name="ExpandBackward0")
@@ -245,7 +260,7 @@ def _make_even(red, nan_aware=True):
     return impl
 
 
-def _empty_checks(name, input, dim, arg=False):
+def _empty_checks(name, input, dim, arg=False, wrapped=True):
     """PyTorch's errors for a reduction over nothing (max, amax, argmax, median...)."""
     if dim is None or (isinstance(dim, (tuple, list)) and len(dim) == 0):
         if input.numel() == 0:
@@ -255,8 +270,9 @@ def _empty_checks(name, input, dim, arg=False):
         return
     for d in (dim if isinstance(dim, (tuple, list)) else (dim,)):
         w = wrap_dim(d, input.dim())
-        if input.dim() and input.shape[w] == 0:
-            raise IndexError(f"{name}(): Expected reduction dim {d} to have non-zero size.")
+        if input.dim() and input.shape[w] == 0:   # (amax names the dim as given)
+            raise IndexError(f"{name}(): Expected reduction dim {w if wrapped else d} to have "
+                             "non-zero size.")
 
 
 def _no_bool_arg(name, input):
@@ -327,7 +343,7 @@ def _amax(name):
     op = defop(name, even, _amax_rule, f"{name.capitalize()}Backward0")
 
     def front(input, dim=(), keepdim=False, *, out=None):
-        _empty_checks(name, input, dim)
+        _empty_checks(name, input, dim, wrapped=False)
         dims = _dims(dim, input.dim())
         return apply(op, (input,), (("dims", dims), ("keepdim", bool(keepdim))))
     front.__name__ = name
@@ -377,7 +393,9 @@ expose(aminmax, "aminmax", "aminmax")
 
 
 def _prod(x, dims, keepdim, dtype):
-    return jnp.prod(x.astype(dtype.np) if dtype is not None else x, axis=dims, keepdims=keepdim)
+    x, out = _acc(x, dtype)
+    r = jnp.prod(x, axis=dims, keepdims=keepdim)
+    return r if out is None else r.astype(out)
 
 
 PROD = defop("prod", _prod, _sum_rule, "ProdBackward0")

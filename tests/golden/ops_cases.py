@@ -55,6 +55,59 @@ def idx(*v):
     return np.asarray(v, np.int64)
 
 
+# The names of the issue's op lists (and their neighbours): the generator records which of
+# torch.X, Tensor.X, Tensor.X_, torch.nn.functional.X and torch.linalg.X PyTorch has; the
+# test checks that facade has each of them.
+NAMES = """abs neg negative exp exp2 log log2 log10 log1p expm1 sqrt rsqrt square sin cos tan
+asin acos atan arcsin arccos arctan sinh cosh tanh asinh acosh atanh sigmoid relu relu6 gelu
+silu mish softplus elu selu celu leaky_relu hardtanh erf erfc sign sgn reciprocal floor ceil
+round trunc fix frac add sub subtract mul multiply div divide true_divide floor_divide
+remainder fmod pow float_power maximum minimum atan2 arctan2 hypot lerp addcmul addcdiv clamp
+clip clamp_min clamp_max where masked_fill nan_to_num eq ne lt le gt ge greater less
+greater_equal less_equal not_equal equal logical_and logical_or logical_xor logical_not
+bitwise_and bitwise_or bitwise_xor bitwise_not isnan isinf isfinite isposinf isneginf
+isclose allclose signbit copysign xlogy logaddexp logaddexp2 heaviside sinc logit deg2rad
+rad2deg positive absolute sum mean prod max min amax amin aminmax argmax argmin var std
+var_mean std_mean norm logsumexp cumsum cumprod cummax cummin logcumsumexp all any
+count_nonzero topk sort argsort msort median nanmedian mode kthvalue nansum nanmean dist
+matmul mm bmm mv dot vdot inner outer ger einsum baddbmm addmm addmv addbmm addr tensordot
+kron trace cross reshape view view_as reshape_as flatten unflatten transpose swapaxes
+swapdims permute t squeeze unsqueeze expand expand_as broadcast_to repeat repeat_interleave
+tile cat concat concatenate stack hstack vstack dstack column_stack split chunk
+tensor_split unbind flip fliplr flipud rot90 roll narrow movedim moveaxis tril triu diag
+diag_embed diagflat diagonal contiguous select unfold ravel index_select gather scatter
+scatter_add scatter_reduce index_add index_copy index_fill index_put take take_along_dim
+masked_select masked_scatter nonzero argwhere clone detach linear bilinear softmax
+log_softmax softmin dropout one_hot pad normalize layer_norm batch_norm group_norm
+instance_norm rms_norm embedding conv1d conv2d conv3d conv_transpose1d conv_transpose2d
+max_pool1d max_pool2d avg_pool1d avg_pool2d adaptive_avg_pool1d adaptive_avg_pool2d
+adaptive_max_pool2d interpolate pixel_shuffle mse_loss l1_loss smooth_l1_loss huber_loss
+binary_cross_entropy binary_cross_entropy_with_logits cross_entropy nll_loss kl_div
+cosine_similarity pairwise_distance hinge_embedding_loss multi_margin_loss
+multilabel_soft_margin_loss inv det solve cholesky qr svd eigh eigvalsh vector_norm
+matrix_norm slogdet pinv matrix_power svdvals multi_dot vecdot lstsq matrix_rank""".split()
+# shape-changing in-place methods facade does not provide (README: differences)
+NOT_PROVIDED = {"Tensor.t_", "Tensor.transpose_", "Tensor.squeeze_", "Tensor.unsqueeze_",
+                "Tensor.swapaxes_", "Tensor.swapdims_", "torch.batch_norm", "torch.kl_div",
+                "torch.instance_norm", "torch.group_norm", "torch.layer_norm",
+                "torch.conv_transpose2d", "torch.conv_transpose1d"}
+case("removed/torch.solve", lambda T, a: T.solve(a, a), f32(2, 2))
+case("removed/torch.matrix_rank", lambda T, a: T.matrix_rank(a), f32(2, 2))
+case("removed/Tensor.lstsq", lambda T, a: a.lstsq(a), f32(2, 2))
+
+
+def names_present(T):
+    """'torch.X' / 'Tensor.X' / 'Tensor.X_' / 'F.X' / 'linalg.X' that module T has."""
+    out = []
+    for n in NAMES:
+        for label, obj, attr in (("torch", T, n), ("Tensor", T.Tensor, n),
+                                 ("Tensor", T.Tensor, n + "_"), ("F", T.nn.functional, n),
+                                 ("linalg", T.linalg, n)):
+            if hasattr(obj, attr):
+                out.append(f"{label}.{attr}")
+    return sorted(set(out))
+
+
 # ---------------------------------------------------------------------------------- runner
 def _cotangent(shape):
     n = int(np.prod(shape)) if shape else 1
@@ -978,6 +1031,22 @@ for _cid, _f, _args in (
         ("cosine_similarity/zeros", lambda T, x, y: F(T).cosine_similarity(x * 0, y),
          [f32(2, 3), f32(2, 3)]),
         ("pairwise_distance", lambda T, x, y: F(T).pairwise_distance(x, y), [f32(2, 3), f32(2, 3)]),
+        ("sdpa", lambda T, q, k, v: F(T).scaled_dot_product_attention(q, k, v),
+         [f32(2, 3, 4), f32(2, 5, 4), f32(2, 5, 2)]),
+        ("sdpa/causal", lambda T, q: F(T).scaled_dot_product_attention(q, q, q, is_causal=True),
+         [f32(2, 3, 4)]),
+        ("sdpa/bool-mask", lambda T, q, k, m: F(T).scaled_dot_product_attention(
+            q, k, k, attn_mask=m, scale=0.3), [f32(3, 4), f32(5, 4), boolean(3, 5) | np.eye(3, 5,
+                                                                                     dtype=bool)]),
+        ("sdpa/float-mask", lambda T, q, k, m: F(T).scaled_dot_product_attention(
+            q, k, k, attn_mask=m), [f32(3, 4), f32(5, 4), f32(3, 5)]),
+        ("dropout2d/eval", lambda T, x: F(T).dropout2d(x, 0.5, training=False), [f32(2, 3, 2, 2)]),
+        ("dropout1d/bad", lambda T, x: F(T).dropout1d(x, 0.5), [f32(2, 3, 2, 2)]),
+        ("rrelu/eval", lambda T, x: F(T).rrelu(x), [f32(2, 3)]),
+        ("ldexp", lambda T, x, e: T.ldexp(x, e), [f32(3), idx(1, -2, 3)]),
+        ("nextafter", lambda T, x, y: T.nextafter(x, y), [f32(3), f32(3)]),
+        ("zero_/function", lambda T, x: T.zero_(x.clone()), [f32(3)]),
+        ("fill_/function", lambda T, x: T.fill_(x.clone(), 2.5), [f32(3)]),
 ):
     case(f"nn/{_cid}", _f, *_args)
 

@@ -40,7 +40,9 @@ def main():
         out[cid] = r1
     lines = ",\n".join(f"{json.dumps(cid)}: {json.dumps(rec, sort_keys=True)}"
                        for cid, rec in out.items())   # one line per case: readable diffs
-    OUT.write_text(f'{{"torch": {json.dumps(torch.__version__)}, "cases": {{\n{lines}\n}}}}\n')
+    names = json.dumps(mod.names_present(torch))
+    OUT.write_text(f'{{"torch": {json.dumps(torch.__version__)}, "names": {names}, '
+                   f'"cases": {{\n{lines}\n}}}}\n')
     print(f"wrote {len(out)} cases to {OUT}")
 
 
