@@ -747,7 +747,31 @@ class Tensor:
     @property
     def mT(self):
         from ._ops.shape import transpose
+        if self.dim() < 2:
+            raise RuntimeError("tensor.mT is only supported on matrices or batches of "
+                               f"matrices. Got {self.dim()}-D tensor.")
         return transpose(self, -2, -1)
+
+    @property
+    def mH(self):
+        if self.dim() < 2:
+            raise RuntimeError("tensor.mH is only supported on matrices or batches of "
+                               f"matrices. Got {self.dim()}-D tensor.")
+        t = self.mT
+        return t.conj() if self.is_complex() else t
+
+    @property
+    def H(self):
+        nd = self.dim()
+        if nd == 0:
+            warnings.warn("Tensor.H is deprecated on 0-D tensors. Consider using x.conj().",
+                          UserWarning, stacklevel=2)
+            return self.conj() if self.is_complex() else self
+        if nd != 2:
+            raise RuntimeError(
+                f"tensor.H is only supported on matrices (2-D tensors). Got {nd}-D tensor."
+                + (" For batches of matrices, consider using tensor.mH" if nd > 2 else ""))
+        return self.mH
 
     # ------------------------------------------------------------ in-place basics
     def zero_(self):
@@ -805,9 +829,6 @@ class Tensor:
     def __rpow__(self, base):
         from ._ops.elementwise import pow
         return pow(base, self)
-
-    def __rmatmul__(self, other):
-        return METHODS["matmul"](other, self)
 
     def __pos__(self):
         return self
@@ -1000,7 +1021,7 @@ def _make_inplace(fn):
 
 _OPERATORS = {"__add__": "add", "__radd__": "add", "__sub__": "sub", "__mul__": "mul",
               "__rmul__": "mul", "__truediv__": "div", "__pow__": "pow",
-              "__matmul__": "matmul", "__neg__": "neg", "__abs__": "abs", "__eq__": "eq",
+              "__neg__": "neg", "__abs__": "abs", "__eq__": "eq",
               "__ne__": "ne", "__lt__": "lt", "__le__": "le", "__gt__": "gt", "__ge__": "ge",
               "__mod__": "remainder", "__and__": "bitwise_and", "__rand__": "bitwise_and",
               "__or__": "bitwise_or", "__ror__": "bitwise_or", "__xor__": "bitwise_xor",

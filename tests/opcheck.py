@@ -67,8 +67,10 @@ def check_spec(spec, finite_differences=True, rtol=1e-10, atol=1e-12):
         jarrs = [jnp.asarray(a) for a in arrays]
         expected = np.asarray(ref(*jarrs))
         jgrads = jax.grad(lambda *a: jnp.sum(ref(*a)), argnums=tuple(range(len(arrays))))(*jarrs)
+    assert out.shape == expected.shape, (out.shape, expected.shape)
     np.testing.assert_allclose(out, expected, rtol=rtol, atol=atol)
-    for g, jg in zip(grads, jgrads):
+    for g, jg, a in zip(grads, jgrads, arrays):
+        assert g.shape == a.shape, (g.shape, a.shape)   # reduced to the input's shape
         np.testing.assert_allclose(g, np.asarray(jg), rtol=max(rtol, 1e-9), atol=atol)
     if finite_differences:
         for g, ng in zip(grads, numeric_grads(fn, arrays)):

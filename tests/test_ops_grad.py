@@ -7,6 +7,7 @@ NOT_DIRECT). The checking machinery is in tests/opcheck.py.
 """
 import importlib
 import pathlib
+import warnings
 
 import jax
 import jax.numpy as jnp
@@ -102,6 +103,8 @@ SPECS = {
     "minimum": ([anyv(2, 3), anyv(3)], torch.minimum, jnp.minimum),
     "remainder": ([anyv(3) * 5, pos(3)], lambda a, b: a % b, jnp.remainder),
     "fmod": ([anyv(3) * 5, pos(3)], torch.fmod, jnp.fmod),
+    "remainder_scalar": ([anyv(3) * 5], lambda a: a % 1.5, lambda a: jnp.remainder(a, 1.5)),
+    "fmod_scalar": ([anyv(3) * 5], lambda a: a.fmod(-1.5), lambda a: jnp.fmod(a, -1.5)),
     "cat": ([anyv(2, 3), anyv(1, 3)], lambda a, b: torch.cat([a, b]),
             lambda a, b: jnp.concatenate([a, b])),
     "stack": ([anyv(3), anyv(3)], lambda a, b: torch.stack([a, b], 1),
@@ -179,6 +182,7 @@ NOT_DIRECT = {
 NO_FINITE_DIFFERENCES = {
     "div_mode": "floor's derivative is 0, but differences jump at its steps",
     "remainder": "jumps where a/b crosses an integer", "fmod": "jumps likewise",
+    "remainder_scalar": "jumps likewise", "fmod_scalar": "jumps likewise",
     "to": "rounds through float32", "inplace_cast": "rounds through float32",
 }
 
@@ -204,6 +208,7 @@ def test_op_forward_and_gradient(name):
 @pytest.mark.parametrize("fn,x,expected", [
     (torch.relu, [0.0], [0.0]),
     (torch.abs, [0.0], [0.0]),
+    (torch.sqrt, [0.0, 4.0], [float("inf"), 0.25]),
     (lambda t: t ** 2.0, [0.0], [0.0]),
     (lambda t: t ** 0.0, [0.0], [0.0]),
     (lambda t: t ** 2, [-2.0], [-4.0]),
@@ -332,6 +337,18 @@ def test_pointwise_clamp_bound_gradients():
     assert hi.grad.tolist() == [0.0, 1.0, 0.0, 1.0]
 
 
+def test_inplace_ops_keep_their_grad_fn_through_the_cast():
+    # an in-place op whose result has a wider dtype is cast back, invisibly (as PyTorch)
+    a = torch.tensor([1.0, 2.0], requires_grad=True)
+    b = torch.tensor([0.5, 0.5], dtype=torch.float64, requires_grad=True)
+    c = a * 1
+    c.add_(b)
+    assert c.dtype == torch.float32 and c.grad_fn.name() == "AddBackward0"
+    assert c.grad_fn.next_functions[0][0].name() == "MulBackward0"
+    (c * 2).sum().backward()
+    assert a.grad.tolist() == [2.0, 2.0] and b.grad.dtype == torch.float64
+
+
 def test_pointwise_grad_fn_names_and_dtypes():
     a = torch.tensor([0.5, -1.5], requires_grad=True)
     m = a > 0
@@ -410,6 +427,223 @@ REDUCTION_INDEXING_LAYOUT_SPECS = {
     "repeat": ([anyv(3, 4)], lambda a: a.repeat(2, 1, 3) + a.tile(2, 1, 3),
                lambda a: 2 * jnp.tile(a, (2, 1, 3))),
 }
+_nans = np.where(rs.rand(3, 4) > 0.6, np.nan, 0.0)
+_modes = np.array([[1.0, 2.0, 3.0, 2.0], [5.0, 4.0, 6.0, 4.0], [8.0, 7.0, 9.0, 7.5]])
+
+
+def _running_index(a, axis, better_or_tied):
+    a = np.moveaxis(a, axis, 0)
+    idx = np.zeros(a.shape, np.int64)
+    for i in range(1, a.shape[0]):
+        best = np.take_along_axis(a, idx[i - 1][None], 0)[0]
+        idx[i] = np.where(better_or_tied(a[i], best), i, idx[i - 1])
+    return np.moveaxis(idx, 0, axis)
+
+
+def _cmp_(name, scalar):
+    if scalar:
+        return ([anyv(2, 3)], lambda a: getattr(a * 1, name + "_")(0.1),
+                lambda a: getattr(jnp, _JNP_CMP[name])(a, 0.1).astype(a.dtype))
+    return ([anyv(2, 3), anyv(3)], lambda a, b: getattr(a * 1, name + "_")(b),
+            lambda a, b: getattr(jnp, _JNP_CMP[name])(a, b).astype(a.dtype))
+
+
+_JNP_CMP = {"eq": "equal", "ne": "not_equal", "lt": "less", "le": "less_equal",
+            "gt": "greater", "ge": "greater_equal"}
+MORE_SPECS = {
+    "aminmax_min": ([_perm], lambda a: torch.aminmax(a, dim=1).min,
+                    lambda a: jnp.min(a, 1)),
+    "aminmax_max": ([_perm], lambda a: torch.aminmax(a).max, jnp.max),
+    # the most frequent value (its last occurrence), or the smallest if all are distinct
+    "mode": ([_modes], lambda a: a.mode(1).values + torch.mode(a, 0, keepdim=True)[0].sum(),
+             lambda a: a[jnp.arange(3), jnp.array([3, 3, 1])] + a[jnp.zeros(4, int),
+                                                                  jnp.arange(4)].sum()),
+    "dist": ([anyv(2, 3), anyv(3)], lambda a, b: torch.dist(a, b) + a.dist(b, 3),
+             lambda a, b: jnp.sqrt(jnp.sum((a - b) ** 2)) + jnp.sum(jnp.abs(a - b) ** 3) ** (
+                 1 / 3)),
+    "inplace_cast": ([anyv(3)], lambda a: (a.float() * 1).add_(a).double(),
+                     lambda a: (a.astype(jnp.float32).astype(jnp.float64) + a).astype(
+                         jnp.float32).astype(jnp.float64)),
+    "div_no_mode": ([anyv(2, 3), away0(3)], lambda a, b: torch.div(a, b, rounding_mode=None),
+                    lambda a, b: a / b),
+    "nansum": ([anyv(3, 4)], lambda a: torch.nansum(a + torch.tensor(_nans), 1) + a.nansum(),
+               lambda a: jnp.nansum(a + _nans, 1) + a.sum()),
+    "var_mean": ([anyv(3, 4)], lambda a: torch.var_mean(a, 1)[0],
+                 lambda a: jnp.var(a, 1, ddof=1)),
+    "var_mean_mean": ([anyv(3, 4)], lambda a: torch.var_mean(a, 0, correction=0)[1],
+                      lambda a: jnp.mean(a, 0)),
+    "std_mean": ([anyv(3, 4)], lambda a: torch.std_mean(a, (0, 1), keepdim=True)[0],
+                 lambda a: jnp.std(a, (0, 1), ddof=1, keepdims=True)),
+    "std_mean_mean": ([anyv(3, 4)], lambda a: torch.std_mean(a)[1], jnp.mean),
+    "median": ([_perm], lambda a: a.median(), lambda a: jnp.sort(a.ravel())[5]),
+    "median_dim": ([_perm], lambda a: a.median(1).values,
+                   lambda a: jnp.sort(a, 1)[:, 1]),
+    "nanmedian": ([_perm], lambda a: torch.nanmedian(a + torch.tensor(_nans)),
+                  lambda a: jnp.sort((a + _nans).ravel())[(int((_nans == 0).sum()) - 1) // 2]),
+    "nanmedian_dim": ([_perm], lambda a: a.nanmedian(0, keepdim=True)[0],
+                      lambda a: jnp.sort(a, 0)[1:2]),
+    "kthvalue": ([_perm], lambda a: a.kthvalue(3).values, lambda a: jnp.sort(a, 1)[:, 2]),
+    # PyTorch's running max/min index is the last of tied extremes: the gradient goes there
+    "cummax": ([_perm], lambda a: a.cummax(1).values,
+               lambda a: jnp.take_along_axis(a, _running_index(_perm, 1, np.greater_equal), 1)),
+    "cummin": ([_perm], lambda a: torch.cummin(a, 0)[0],
+               lambda a: jnp.take_along_axis(a, _running_index(_perm, 0, np.less_equal), 0)),
+    "logcumsumexp": ([anyv(3, 4)], lambda a: a.logcumsumexp(1),
+                     lambda a: jax.lax.cumlogsumexp(a, axis=1)),
+    "sort_stable": ([_perm], lambda a: a.sort(stable=True).values, lambda a: jnp.sort(a, 1)),
+    "diag_embed_batched": ([anyv(2, 3)], lambda a: torch.diag_embed(a, 1) + torch.diag_embed(
+        a, -1, 0, 2).transpose(0, 1), lambda a: jax.vmap(lambda r: jnp.diag(r, 1))(a) + jnp.stack(
+        [jnp.diag(r, -1) for r in a], 0)),
+    "native_group_norm": (
+        [anyv(2, 4, 3), anyv(4), anyv(4)],
+        lambda x, w, b: F.group_norm(x, 2, w, b, eps=1e-3),
+        lambda x, w, b: ((lambda g: ((g - g.mean(2, keepdims=True)) / jnp.sqrt(
+            g.var(2, keepdims=True) + 1e-3)).reshape(2, 4, 3))(x.reshape(2, 2, 6))
+            * w[:, None] + b[:, None])),
+    "pixel_shuffle": ([anyv(1, 8, 2, 3)], lambda x: F.pixel_shuffle(x, 2)[..., :3]
+                      + F.pixel_unshuffle(F.pixel_shuffle(x, 2), 2)[:, :2, :, :1].sum(),
+                      lambda x: x.reshape(1, 2, 2, 2, 2, 3).transpose(0, 1, 4, 2, 5, 3).reshape(
+                          1, 2, 4, 6)[..., :3] + x[:, :2, :, :1].sum()),
+}
+_spd = (lambda m: m @ m.T + 3 * np.eye(3))(anyv(3, 3))
+INDEXING_AND_MORE_SPECS = {
+    "vdot": ([anyv(3), anyv(3)], torch.vdot, jnp.vdot),
+    "addr": ([anyv(2, 3), anyv(2), anyv(3)], lambda x, a, b: torch.addr(x, a, b, beta=0.5,
+                                                                        alpha=2),
+             lambda x, a, b: 0.5 * x + 2 * jnp.outer(a, b)),
+    "cholesky": ([_spd], lambda a: _quiet(torch.cholesky, a) + _quiet(torch.cholesky, a,
+                                                                      upper=True),
+                 lambda a: jnp.linalg.cholesky(a) + jnp.linalg.cholesky(a).T),
+    "alias": ([anyv(2, 3)], lambda a: a[...] * 1 + a[:, :] * 2, lambda a: 3 * a),
+    "view_dtype": ([anyv(3)], lambda a: a + a.view(torch.int64).to(torch.float64) * 0,
+                   lambda a: a),
+    "rot90": ([anyv(2, 3)], lambda a: torch.rot90(a) + torch.rot90(a, 2).sum()
+              + torch.rot90(a, -1, (1, 0)).sum(), lambda a: jnp.rot90(a) + jnp.rot90(a, 2).sum()
+              + jnp.rot90(a, -1, (1, 0)).sum()),
+    "unfold": ([anyv(2, 5)], lambda a: a.unfold(1, 2, 2),
+               lambda a: jnp.stack([a[:, 0:2], a[:, 2:4]], 1)),
+    "take": ([anyv(3, 4)], lambda a: torch.take(a, _ix([0, 11], [5, -1])),
+             lambda a: a.ravel()[jnp.array([[0, 11], [5, -1]])]),
+    "index_copy": ([anyv(3, 4), anyv(3, 2)], lambda a, s: a.index_copy(1, _ix(3, 0), s),
+                   lambda a, s: a.at[:, jnp.array([3, 0])].set(s)),
+    "index_fill": ([anyv(3, 4)], lambda a: a.index_fill(0, _ix(2), -1.5),
+                   lambda a: a.at[2].set(-1.5)),
+    "index_fill_tensor": ([anyv(3, 4), np.array(0.7)], lambda a, v: a.index_fill(1, _ix(1, 3), v),
+                          lambda a, v: a.at[:, jnp.array([1, 3])].set(v)),
+    "masked_scatter": ([anyv(2, 3), anyv(6)],
+                       lambda a, s: a.masked_scatter(_ix([True, False, True], [False, True,
+                                                                              True]), s),
+                       lambda a, s: a.at[jnp.array([0, 0, 1, 1]), jnp.array([0, 2, 1, 2])].set(
+                           s[:4])),
+    "scatter_reduce": ([_perm, _perm[:2] * 0.5],
+                       lambda a, s: sum(a.scatter_reduce(0, _ix([0, 0, 2, 0], [2, 0, 1, 1]), s,
+                                                         r, include_self=inc)
+                                        for r in ("sum", "prod", "mean", "amax", "amin")
+                                        for inc in (True, False)),
+                       lambda a, s: sum(_ref_scatter_reduce(a, s, r, inc)
+                                        for r in ("sum", "prod", "mean", "amax", "amin")
+                                        for inc in (True, False))),
+    "scatter_legacy_reduce": ([anyv(3, 4)], lambda a: a.scatter(
+        0, _ix([0, 1, 2, 0]), 2.0, reduce="multiply").detach() + a,
+        lambda a: jax.lax.stop_gradient(a.at[jnp.array([[0, 1, 2, 0]]), jnp.arange(4)].multiply(
+            2.0)) + a),
+    "complex": ([anyv(3), anyv(3)], lambda a, b: torch.complex(a, b).abs(),
+                lambda a, b: jnp.abs(a + b * 1j)),
+    "conj": ([anyv(3), anyv(3)], lambda a, b: torch.complex(a, b).conj().imag * a,
+             lambda a, b: jnp.imag(jnp.conj(a + b * 1j)) * a),
+    "complex_part": ([anyv(3), anyv(3)], lambda a, b: (torch.complex(a, b) * torch.complex(
+        b, a)).real + torch.imag(torch.complex(a, a * b)),
+        lambda a, b: jnp.real((a + b * 1j) * (b + a * 1j)) + a * b),
+    "multi_margin_loss": ([anyv(3, 4), rs.uniform(0.5, 1.5, 4)],
+                          lambda x, w: F.multi_margin_loss(x, _ix(0, 3, 1), p=2, margin=0.7,
+                                                           weight=w)
+                          + F.multi_margin_loss(x, _ix(0, 3, 1), reduction="none").sum(),
+                          lambda x, w: _ref_multi_margin(x, [0, 3, 1], 2, 0.7, w).mean()
+                          + _ref_multi_margin(x, [0, 3, 1], 1, 1.0, None).sum()),
+    "im2col": ([anyv(2, 2, 4, 5)], lambda x: F.unfold(x, (2, 3), padding=1, stride=(2, 1)),
+               lambda x: _ref_unfold(x, (2, 3), 1, (2, 1))),
+    "col2im": ([anyv(2, 12, 6)], lambda c: F.fold(c, (4, 5), (2, 3), stride=(2, 1)),
+               lambda c: jax.linear_transpose(lambda x: _ref_unfold(x, (2, 3), 0, (2, 1)),
+                                              jax.ShapeDtypeStruct((2, 2, 4, 5),
+                                                                   jnp.float64))(c)[0]),
+}
+NO_FINITE_DIFFERENCES.update({"scatter_legacy_reduce": "no derivative (PyTorch's "
+                                                       "NotImplemented); only its input path"})
+
+
+def _quiet(fn, *a, **k):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        return fn(*a, **k)
+
+
+def _ref_unfold(x, k, p, s):
+    xp = jnp.pad(x, ((0, 0), (0, 0), (p, p), (p, p)))
+    oh = (xp.shape[2] - k[0]) // s[0] + 1
+    ow = (xp.shape[3] - k[1]) // s[1] + 1
+    cols = [xp[:, :, i:i + (oh - 1) * s[0] + 1:s[0], j:j + (ow - 1) * s[1] + 1:s[1]]
+            for i in range(k[0]) for j in range(k[1])]
+    return jnp.stack(cols, 2).reshape(x.shape[0], -1, oh * ow)
+
+
+def _ref_multi_margin(x, t, p, margin, w):
+    t = np.asarray(t)
+    xy = x[np.arange(len(t)), t][:, None]
+    m = jnp.maximum(margin - xy + x, 0) ** p
+    if w is not None:
+        m = m * w[t][:, None]
+    m = jnp.where(np.arange(x.shape[1])[None] == t[:, None], 0, m)
+    return m.sum(1) / x.shape[1]
+
+
+def _ref_scatter_reduce(a, s, reduce, include_self):
+    idx = np.array([[0, 0, 2, 0], [2, 0, 1, 1]])
+    out = []
+    for col in range(a.shape[1]):
+        column = []
+        for row in range(a.shape[0]):
+            vals = [s[k, col] for k in range(idx.shape[0]) if idx[k, col] == row]
+            if not vals:
+                column.append(a[row, col])
+                continue
+            vals = ([a[row, col]] if include_self else []) + vals
+            stack = jnp.stack(vals)
+            column.append({"sum": jnp.sum, "prod": jnp.prod, "mean": jnp.mean,
+                           "amax": jnp.max, "amin": jnp.min}[reduce](stack))
+        out.append(jnp.stack(column))
+    return jnp.stack(out, 1)
+
+
+SPECS.update(INDEXING_AND_MORE_SPECS)
+
+
+@pytest.mark.parametrize("name", sorted(INDEXING_AND_MORE_SPECS))
+def test_indexing_and_more_forward_and_gradient(name):
+    test_op_forward_and_gradient(name)
+
+
+for _n in _JNP_CMP:
+    MORE_SPECS[_n + "_"] = _cmp_(_n, False)
+    MORE_SPECS[_n + "_scalar_"] = _cmp_(_n, True)
+SPECS.update(MORE_SPECS)
+NOT_DIRECT.update({
+    "nextafter": "piecewise constant (PyTorch has no derivative for it)",
+    "mode_indices": "integer result",
+    "median_indices": "integer result", "nanmedian_indices": "integer result",
+    "kthvalue_indices": "integer result", "cummax_indices": "integer result",
+    "cummin_indices": "integer result",
+})
+NO_FINITE_DIFFERENCES.update({n + s: "a comparison: zero derivative, differences jump"
+                              for n in _JNP_CMP for s in ("_", "_scalar_")})
+NO_FINITE_DIFFERENCES["inplace_cast"] = "rounds through float32"
+NO_FINITE_DIFFERENCES["mode"] = "a mode is a tie: its derivative goes to the returned index"
+
+
+@pytest.mark.parametrize("name", sorted(MORE_SPECS))
+def test_more_reductions_and_pointwise_forward_and_gradient(name):
+    test_op_forward_and_gradient(name)
+
+
 SPECS.update(REDUCTION_INDEXING_LAYOUT_SPECS)
 NOT_DIRECT.update({
     "all": "bool result", "any": "bool result", "count_nonzero": "integer result",
@@ -427,6 +661,27 @@ def test_reduction_indexing_layout_forward_and_gradient(name):
     (lambda t: t.norm(), [0.0, 0.0], [0.0, 0.0]),
     (lambda t: t.norm(1), [0.0, 1.0], [0.0, 1.0]),
     (lambda t: t.std(), [1.0, 1.0], [0.0, 0.0]),
+    # ties: max()/amax split the gradient evenly, max(dim) gives it to the index it returns,
+    # the running max/min to the last of tied extremes; amax of a nan is nan everywhere
+    (lambda t: t.max(), [1.0, 3.0, 3.0], [0.0, 0.5, 0.5]),
+    (lambda t: t.amax(), [1.0, 3.0, 3.0], [0.0, 0.5, 0.5]),
+    (lambda t: t.reshape(2, 2).amin(1), [1.0, 1.0, 3.0, 0.0], [0.5, 0.5, 0.0, 1.0]),
+    (lambda t: t.max(0).values, [3.0, 1.0, 3.0], [1.0, 0.0, 0.0]),
+    (lambda t: t.min(0).values, [1.0, 3.0, 1.0], [1.0, 0.0, 0.0]),
+    (lambda t: t.max(), [1.0, float("nan"), 3.0], [0.0, 1.0, 0.0]),
+    (lambda t: t.amax(), [1.0, float("nan"), 3.0], [float("nan")] * 3),
+    (lambda t: t.median(), [1.0, 2.0, 2.0, 3.0], [0.0, 0.5, 0.5, 0.0]),
+    (lambda t: t.cummax(0).values, [1.0, 3.0, 3.0, 2.0], [1.0, 1.0, 2.0, 0.0]),
+    (lambda t: t.cummin(0).values, [3.0, 1.0, 1.0, 2.0], [1.0, 1.0, 2.0, 0.0]),
+    (lambda t: torch.maximum(t, torch.tensor([1.0, 0.0])), [1.0, 2.0], [0.5, 1.0]),
+    (lambda t: torch.minimum(t, torch.tensor([1.0, 5.0])), [1.0, 2.0], [0.5, 1.0]),
+    (lambda t: t.prod(), [2.0, 0.0, 3.0], [0.0, 6.0, 0.0]),
+    (lambda t: t.prod(), [2.0, 0.0, 0.0], [0.0, 0.0, 0.0]),
+    (lambda t: torch.atan2(t, torch.zeros(1)), [0.0], [0.0]),
+    (lambda t: torch.hypot(t, torch.zeros(1)), [0.0], [float("nan")]),
+    (lambda t: torch.xlogy(t, torch.tensor([0.0, 2.0])), [0.0, 0.0], [0.0, 0.6931471824645996]),
+    (lambda t: torch.xlogy(torch.tensor([0.0, 1.0]), t), [0.0, 1.0], [float("nan"), 1.0]),
+    (lambda t: F.hardswish(t), [-3.0, 3.0], [0.0, 1.0]),
     (lambda t: torch.zeros(3).scatter(0, torch.tensor([1, 1, 0]), t), [1.0, 2.0, 3.0],
      [1.0, 1.0, 1.0]),
 ])

@@ -210,7 +210,28 @@ def conv_transpose2d(input, weight, bias=None, stride=1, padding=0, output_paddi
                         output_padding, 2)
 
 
-for _f in (conv1d, conv2d, conv_transpose2d):
+def conv3d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
+    """3-d convolution over (N, C, D, H, W) or unbatched (C, D, H, W) input."""
+    return _convolution(input, weight, bias, stride, padding, dilation, groups, False, 0, 3)
+
+
+def _conv_transpose(k):
+    def front(input, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1,
+              dilation=1):
+        if isinstance(padding, str):
+            raise TypeError(f"conv_transpose{k}d(): argument 'padding' must be tuple of ints, "
+                            "not str")
+        return _convolution(input, weight, bias, stride, padding, dilation, groups, True,
+                            output_padding, k)
+    front.__name__ = f"conv_transpose{k}d"
+    front.__doc__ = f"The gradient of conv{k}d with respect to its input."
+    return front
+
+
+conv_transpose1d = _conv_transpose(1)
+conv_transpose3d = _conv_transpose(3)
+
+for _f in (conv1d, conv2d, conv3d, conv_transpose1d, conv_transpose2d, conv_transpose3d):
     expose(_f, _f.__name__, functional=_f.__name__)
 
 
@@ -505,8 +526,127 @@ def adaptive_max_pool2d(input, output_size, return_indices=False):
     return res
 
 
-for _f in (adaptive_avg_pool2d, adaptive_max_pool2d):
+def adaptive_avg_pool1d(input, output_size):
+    """adaptive_avg_pool2d over the last dim (PyTorch: unsqueeze, pool, squeeze)."""
+    if input.dim() not in (2, 3):
+        raise RuntimeError(f"adaptive_avg_pool1d() argument 'input' must be 2D or 3D, but got "
+                           f"{input.dim()}D")
+    o = _ntuple(output_size, 1)[0]
+    return apply(ADAPTIVE_AVG_POOL2D, (input.unsqueeze(-2),), (("out", (1, o)),)).squeeze(-2)
+
+
+def adaptive_max_pool1d(input, output_size, return_indices=False):
+    if input.dim() not in (2, 3):
+        raise RuntimeError(f"adaptive_max_pool1d() argument 'input' must be 2D or 3D, but got "
+                           f"{input.dim()}D")
+    o = _ntuple(output_size, 1)[0]
+    res = adaptive_max_pool2d(input.unsqueeze(-2), (1, o), return_indices)
+    if return_indices:
+        return res[0].squeeze(-2), res[1].squeeze(-2)
+    return res.squeeze(-2)
+
+
+for _f in (adaptive_avg_pool2d, adaptive_max_pool2d, adaptive_avg_pool1d, adaptive_max_pool1d):
     expose(_f, functional=_f.__name__)
+expose(adaptive_avg_pool1d, "adaptive_avg_pool1d")
+expose(adaptive_max_pool1d, "adaptive_max_pool1d")
+
+
+# ------------------------------------------------------------------ unfold / fold
+def _im2col(x, kernel, dilation, padding, stride):
+    """(N, C, H, W) -> (N, C * kh * kw, L), channel-major as PyTorch's unfold."""
+    p = jax.lax.conv_general_dilated_patches(
+        x, kernel, stride, [(q, q) for q in padding], rhs_dilation=dilation,
+        dimension_numbers=("NCHW", "OIHW", "NCHW"), precision=jax.lax.Precision.HIGHEST)
+    return p.reshape(p.shape[0], p.shape[1], -1)
+
+
+def _fold_geometry(spatial, kernel, dilation, padding, stride):
+    return [(s + 2 * p - d * (k - 1) - 1) // st + 1
+            for s, k, d, p, st in zip(spatial, kernel, dilation, padding, stride)]
+
+
+def _im2col_rule(x, kernel, dilation, padding, stride):
+    if len(x.shape) != 4 or 0 in x.shape[1:]:
+        raise RuntimeError(f"Expected 3D or 4D (batch mode) tensor with optional 0 dim batch "
+                           f"size for input, but got:{list(x.shape)}")
+    out = _fold_geometry(x.shape[2:], kernel, dilation, padding, stride)
+    if min(out) < 1:
+        raise RuntimeError(f"Given input with spatial size ({x.shape[2]}, {x.shape[3]}), "
+                           f"kernel_size=({kernel[0]}, {kernel[1]}), dilation=({dilation[0]}, "
+                           f"{dilation[1]}), padding=({padding[0]}, {padding[1]}), calculated "
+                           f"shape of the array of sliding blocks as ({out[0]}, {out[1]}), but "
+                           "its components must be at least one.")
+    return (x.shape[0], x.shape[1] * kernel[0] * kernel[1], out[0] * out[1]), x.dtype, x.dtype
+
+
+IM2COL = defop("im2col", _im2col, _im2col_rule, "Im2ColBackward0", saves=False)
+
+
+def _col2im(x, output_size, kernel, dilation, padding, stride):
+    n, ckk, _ = x.shape
+    c = ckk // (kernel[0] * kernel[1])
+    shape = jax.ShapeDtypeStruct((n, c) + tuple(output_size), x.dtype)
+    (y,) = jax.linear_transpose(lambda a: _im2col(a, kernel, dilation, padding, stride),
+                                shape)(x)
+    return y
+
+
+def _col2im_rule(x, output_size, kernel, dilation, padding, stride):
+    if len(x.shape) != 3:
+        raise RuntimeError(f"Expected 2D or 3D (batch mode) tensor for input with possibly 0 "
+                           f"batch size and non-zero dimensions for input, but got: "
+                           f"{list(x.shape)}")
+    kk = kernel[0] * kernel[1]
+    if x.shape[1] % kk:
+        raise RuntimeError(f"Expected size of input's dimension 1 to be divisible by the product "
+                           f"of kernel_size, but got input.size(1)={x.shape[1]} and "
+                           f"kernel_size=({kernel[0]}, {kernel[1]})")
+    blocks = _fold_geometry(output_size, kernel, dilation, padding, stride)
+    if blocks[0] * blocks[1] != x.shape[2]:
+        raise RuntimeError(f"Given output_size=({output_size[0]}, {output_size[1]}), "
+                           f"kernel_size=({kernel[0]}, {kernel[1]}), dilation=({dilation[0]}, "
+                           f"{dilation[1]}), padding=({padding[0]}, {padding[1]}), stride="
+                           f"({stride[0]}, {stride[1]}), expected size of input's dimension 2 "
+                           f"to match the calculated number of sliding blocks {blocks[0]} * "
+                           f"{blocks[1]} = {blocks[0] * blocks[1]}, but got input.size(2)="
+                           f"{x.shape[2]}.")
+    return (x.shape[0], x.shape[1] // kk) + tuple(output_size), x.dtype, x.dtype
+
+
+COL2IM = defop("col2im", _col2im, _col2im_rule, "Col2ImBackward0", saves=False)
+
+
+def unfold(input, kernel_size, dilation=1, padding=0, stride=1):
+    """Sliding blocks as columns (im2col): (N, C, H, W) -> (N, C*kh*kw, L)."""
+    batched = input.dim() == 4
+    if input.dim() not in (3, 4):
+        raise RuntimeError(f"Input Error: Only 3D or 4D input Tensors are supported (got "
+                           f"{input.dim()}D)")
+    x = input if batched else input.unsqueeze(0)
+    out = apply(IM2COL, (x,), (("kernel", _ntuple(kernel_size, 2)),
+                               ("dilation", _ntuple(dilation, 2)),
+                               ("padding", _ntuple(padding, 2)), ("stride", _ntuple(stride, 2))))
+    return out if batched else out.squeeze(0)
+
+
+def fold(input, output_size, kernel_size, dilation=1, padding=0, stride=1):
+    """The inverse arrangement of unfold (overlaps summed, col2im): (N, C*kh*kw, L) ->
+    (N, C, *output_size)."""
+    batched = input.dim() == 3
+    if input.dim() not in (2, 3):
+        raise RuntimeError(f"Input Error: Only unbatched (2D) or batched (3D) input Tensors "
+                           f"are supported (got {input.dim()}D)")
+    x = input if batched else input.unsqueeze(0)
+    out = apply(COL2IM, (x,), (("output_size", _ntuple(output_size, 2)),
+                               ("kernel", _ntuple(kernel_size, 2)),
+                               ("dilation", _ntuple(dilation, 2)),
+                               ("padding", _ntuple(padding, 2)), ("stride", _ntuple(stride, 2))))
+    return out if batched else out.squeeze(0)
+
+
+expose(unfold, functional="unfold")
+expose(fold, functional="fold")
 
 
 # ------------------------------------------------------------------ pad
@@ -564,7 +704,7 @@ def _pad_grad_fn(params):
     p = dict(params)
     k = len(p["pads"])
     return {"reflect": f"ReflectionPad{k}DBackward0", "replicate": f"ReplicationPad{k}DBackward0",
-            "circular": "CopySlices"}[p["mode"]]
+            "circular": "torch::autograd::CopySlices"}[p["mode"]]
 
 
 def _index_pad_rule(x, pads, mode):
@@ -766,3 +906,26 @@ def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corne
 
 
 expose(interpolate, functional="interpolate")
+
+
+
+def upsample(input, size=None, scale_factor=None, mode="nearest", align_corners=None):
+    warnings.warn("`nn.functional.upsample` is deprecated. Use `nn.functional.interpolate` "
+                  "instead.", UserWarning, stacklevel=2)
+    return interpolate(input, size, scale_factor, mode, align_corners)
+
+
+def upsample_nearest(input, size=None, scale_factor=None):
+    warnings.warn("`nn.functional.upsample_nearest` is deprecated. Use "
+                  "`nn.functional.interpolate` instead.", UserWarning, stacklevel=2)
+    return interpolate(input, size, scale_factor, mode="nearest")
+
+
+def upsample_bilinear(input, size=None, scale_factor=None):
+    warnings.warn("`nn.functional.upsample_bilinear` is deprecated. Use "
+                  "`nn.functional.interpolate` instead.", UserWarning, stacklevel=2)
+    return interpolate(input, size, scale_factor, mode="bilinear", align_corners=True)
+
+
+for _f in (upsample, upsample_nearest, upsample_bilinear):
+    expose(_f, functional=_f.__name__)

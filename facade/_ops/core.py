@@ -54,7 +54,8 @@ def _view_scatter(base, new, chain):
 
 
 # Writes a view's new value back into its base (an in-place op on a slice or view).
-VIEW_SCATTER = defop("view_scatter", _view_scatter, same_rule, "CopySlices", saves=False)
+VIEW_SCATTER = defop("view_scatter", _view_scatter, same_rule, "torch::autograd::CopySlices",
+                     saves=False)
 
 
 def _full_impl(value, shape, dtype):
@@ -111,6 +112,6 @@ def _copy_rule(x, src):
 
 
 COPY = defop("copy", lambda x, src: jnp.broadcast_to(src, x.shape).astype(x.dtype),
-             _copy_rule, "CopyBackwards", visible=(0, 1), saves=False)
+             _copy_rule, "torch::autograd::CopyBackwards", visible=(0, 1), saves=False)
 
 _ = D  # dtypes are referenced through op params

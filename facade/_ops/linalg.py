@@ -41,8 +41,8 @@ def _mm_rule(a, b):
 
 
 def _mv_rule(a, v):
-    if len(a.shape) != 2 or len(v.shape) != 1:
-        raise RuntimeError(f"vector + matrix @ vector expected, got {len(v.shape)}, "
+    if len(a.shape) != 2 or len(v.shape) != 1:   # (mv is addmv with a 1-d input)
+        raise RuntimeError(f"vector + matrix @ vector expected, got 1, "
                            f"{len(a.shape)}, {len(v.shape)}")
     if a.shape[1] != v.shape[0]:
         raise RuntimeError(f"size mismatch, got input ({a.shape[0]}), mat ({a.shape[0]}x"
@@ -132,6 +132,12 @@ def matmul(input, other):
             return apply(UNSAFE_VIEW, (out,), (("size", s1[:-1]),))
         out = mm(folded, other)
         return apply(UNSAFE_VIEW, (out,), (("size", s1[:-1] + (other.shape[-1],)),))
+    if d1 <= 2 and d2 >= 3:
+        # PyTorch folds this one too: (other^T @ input^T)^T, made contiguous
+        bt = other.transpose(-1, -2)
+        if d1 == 1:
+            return matmul(bt, input)
+        return matmul(bt, input.t()).transpose(-1, -2).contiguous()
     # batched: broadcast the batch dims, then bmm
     a = input if d1 > 1 else apply(UNSQUEEZE, (input,), (("dim", 0),))
     b = other if d2 > 1 else apply(UNSQUEEZE, (other,), (("dim", 1),))
@@ -158,7 +164,30 @@ expose(mm, "mm", "mm")
 expose(mv, "mv", "mv")
 expose(dot, "dot", "dot")
 expose(bmm, "bmm", "bmm")
-expose(matmul, "matmul", ("matmul", "__matmul__"))
+def _matmul_operator(self, other):
+    """a @ b: a Python number on either side is Python's TypeError (NotImplemented)."""
+    if not hasattr(other, "_base_sync"):
+        return NotImplemented
+    return matmul(self, other)
+
+
+def _rmatmul_operator(self, other):
+    if not hasattr(other, "_base_sync"):
+        return NotImplemented
+    return matmul(other, self)
+
+
+def _typed_matmul(input, other, *, out=None):
+    for arg, pos, x in (("input", 1, input), ("other", 2, other)):
+        if not hasattr(x, "_base_sync"):
+            raise TypeError(f"matmul(): argument '{arg}' (position {pos}) must be Tensor, not "
+                            f"{type(x).__name__}")
+    return matmul(input, other)
+
+
+expose(_typed_matmul, "matmul", "matmul")
+expose(_matmul_operator, method="__matmul__")
+expose(_rmatmul_operator, method="__rmatmul__")
 
 
 # ================================================================== more products
@@ -903,6 +932,8 @@ def matrix_power(A, n):
         return e.expand(*A.shape).clone() if A.dim() > 2 else e
     if n < 0:
         A, n = inv(A), -n
+        if n == 1:
+            return A
     if n == 1:
         return A.clone()
     if n == 2:
@@ -926,3 +957,232 @@ expose(logdet, "logdet", "logdet")
 expose(lambda input, atol=None, rtol=None, hermitian=False: pinv(input, atol=atol, rtol=rtol,
                                                                  hermitian=hermitian),
        "pinverse", "pinverse")
+
+
+
+# ------------------------------------------------------------------ more products and aliases
+VDOT = defop("vdot", lambda a, b: jnp.vdot(a, b), _dot_rule, "VdotBackward0")
+
+
+def vdot(input, other, *, out=None):
+    return apply(VDOT, (input, other))
+
+
+def inner(input, other, *, out=None):
+    """Sum over the last dims (a 0-d operand multiplies), as PyTorch's tensordot."""
+    if input.dim() == 0 or other.dim() == 0:
+        return input * other
+    if input.shape[-1] != other.shape[-1]:
+        raise RuntimeError(f"inner() the last dimension must match on both input tensors but "
+                           f"got shapes {list(input.shape)} and {list(other.shape)}")
+    return tensordot(input, other, ([-1], [-1]))
+
+
+def _addr(x, a, b, beta, alpha, beta_zero):
+    return _scaled(x, jnp.outer(a, b), beta, alpha, beta_zero)
+
+
+def _addr_rule(x, a, b, beta, alpha, beta_zero):
+    if len(a.shape) != 1 or len(b.shape) != 1:
+        raise RuntimeError(f"addr: Expected 1-D argument vec1, but got {len(a.shape)}-D"
+                           if len(a.shape) != 1 else
+                           f"addr: Expected 1-D argument vec2, but got {len(b.shape)}-D")
+    out = (a.shape[0], b.shape[0])
+    _expand_to(x, out)
+    dt = D.promote_types(D.promote_types(x.dtype, a.dtype), b.dtype)
+    return out, dt, dt
+
+
+ADDR = defop("addr", _addr, _addr_rule, "AddrBackward0", visible=(0, 1, 2), promote=True)
+
+
+def addr(input, vec1, vec2, *, beta=1, alpha=1, out=None):
+    """beta * input + alpha * outer(vec1, vec2)."""
+    return apply(ADDR, (input, vec1, vec2, beta, alpha), (("beta_zero", beta == 0),))
+
+
+expose(vdot, "vdot", "vdot")
+expose(inner, "inner", "inner")
+expose(addr, "addr", "addr")
+INPLACE["addr_"] = addr
+
+
+def vecdot(x, y, *, dim=-1, out=None):
+    """linalg.vecdot: (x * y).sum(dim) (conj(x) for complex), as PyTorch composes it."""
+    return (x * y).sum(dim)
+
+
+def multi_dot(tensors, *, out=None):
+    """linalg.multi_dot: the product of a chain of matrices (a 1-d first/last is a
+    row/column vector), multiplied left to right."""
+    ts = list(tensors)
+    if len(ts) < 2:
+        raise RuntimeError(f"multi_dot(): expected at least 2 tensors but got {len(ts)}")
+    first_1d, last_1d = ts[0].dim() == 1, ts[-1].dim() == 1
+    if first_1d:
+        ts[0] = ts[0].unsqueeze(0)
+    if last_1d:
+        ts[-1] = ts[-1].unsqueeze(-1)
+    for i, t in enumerate(ts):
+        if t.dim() != 2:
+            raise RuntimeError(f"multi_dot(): tensor {i} must be 2D but got {t.dim()}D")
+    out_ = ts[0]
+    for t in ts[1:]:
+        out_ = mm(out_, t)
+    shape = tuple(out_.shape)
+    shape = shape[1:] if first_1d else shape
+    shape = shape[:-1] if last_1d else shape
+    return out_.view(*shape)
+
+
+def chain_matmul(*matrices, out=None):
+    warnings.warn("torch.chain_matmul is deprecated and will be removed in a future PyTorch "
+                  "release. Use torch.linalg.multi_dot instead, which accepts a list of two or "
+                  "more tensors rather than multiple parameters.", UserWarning, stacklevel=2)
+    if len(matrices) == 1:
+        return matrices[0].clone()
+    return multi_dot(matrices)
+
+
+expose(chain_matmul, "chain_matmul")
+
+
+def matrix_rank(A, *, atol=None, rtol=None, hermitian=False, tol=None, out=None):
+    """The number of singular values above max(atol, rtol * the largest) (an int64 tensor;
+    PyTorch's default rtol: eps * max(m, n) when atol is not given)."""
+    s = svdvals(A).detach() if not hermitian else eigvalsh(A).abs().detach()
+    if tol is not None:
+        atol = tol
+    if rtol is None:
+        rtol = 0.0 if (atol is not None and atol > 0) else \
+            D.finfo(A.dtype).eps * max(A.shape[-2:])
+    smax = s.amax(-1, keepdim=True) if s.shape[-1] else s.sum(-1, keepdim=True)
+    thresh = (smax * rtol).clamp_min(atol if atol is not None else 0.0)
+    return (s > thresh).sum(-1)
+
+
+LstsqResult = _return_type("linalg_lstsq", ("solution", "residuals", "rank",
+                                             "singular_values"))
+
+
+def lstsq(A, B, rcond=None, *, driver=None):
+    """linalg.lstsq: the least-squares solution of A X = B (pinv(A) @ B; residuals, rank and
+    singular values are empty, as with PyTorch's default CPU driver 'gelsy' for the last
+    two, and for residuals when A is not tall)."""
+    from .._factory import empty, zeros
+    vector = B.dim() == A.dim() - 1
+    Bm = B.unsqueeze(-1) if vector else B
+    X = matmul(pinv(A), Bm)
+    if vector:
+        X = X.squeeze(-1)
+    return LstsqResult(X, empty(0, dtype=A.dtype), zeros((), dtype=D.int64),
+                       empty(0, dtype=A.dtype))
+
+
+def linalg_diagonal(A, *, offset=0, dim1=-2, dim2=-1):
+    from .layout import diagonal
+    return diagonal(A, offset, dim1, dim2)
+
+
+InvExResult = _return_type("linalg_inv_ex", ("inverse", "info"))
+CholeskyExResult = _return_type("linalg_cholesky_ex", ("L", "info"))
+SolveExResult = _return_type("linalg_solve_ex", ("result", "info"))
+
+
+def _info(A):
+    from .._factory import zeros
+    return zeros(tuple(A.shape[:-2]), dtype=D.int32)
+
+
+def inv_ex(A, *, check_errors=False, out=None):
+    """(inverse, info): info is 0 (facade does not look at the values; see linalg.inv)."""
+    return InvExResult(inv(A), _info(A))
+
+
+def cholesky_ex(A, *, upper=False, check_errors=False, out=None):
+    return CholeskyExResult(cholesky(A, upper=upper), _info(A))
+
+
+def solve_ex(A, B, *, left=True, check_errors=False, out=None):
+    return SolveExResult(solve(A, B, left=left), _info(A))
+
+
+# ------------------------------------------------------------------ torch.cholesky/qr/svd
+TORCH_CHOLESKY = defop("cholesky", _cholesky, _matrix_rule("cholesky"), "CholeskyBackward0",
+                       saves="output")
+
+
+def torch_cholesky(input, upper=False, *, out=None):
+    """torch.cholesky (deprecated in PyTorch, with its warning)."""
+    warnings.warn(
+        "torch.cholesky is deprecated in favor of torch.linalg.cholesky and will be removed in "
+        "a future PyTorch release.\nL = torch.cholesky(A)\nshould be replaced with\nL = "
+        "torch.linalg.cholesky(A)\nand\nU = torch.cholesky(A, upper=True)\nshould be replaced "
+        "with\nU = torch.linalg.cholesky(A).mH\nThis transform will produce equivalent results "
+        "for all valid (symmetric positive definite) inputs.", UserWarning, stacklevel=2)
+    return apply(TORCH_CHOLESKY, (input,), (("upper", bool(upper)),))
+
+
+TorchQRResult = _return_type("qr", ("Q", "R"))
+TorchSVDResult = _return_type("svd", ("U", "S", "V"))
+
+
+def torch_qr(input, some=True, *, out=None):
+    warnings.warn(
+        "torch.qr is deprecated in favor of torch.linalg.qr and will be removed in a future "
+        "PyTorch release.\nThe boolean parameter 'some' has been replaced with a string "
+        "parameter 'mode'.\nQ, R = torch.qr(A, some)\nshould be replaced with\nQ, R = "
+        "torch.linalg.qr(A, 'reduced' if some else 'complete')", UserWarning, stacklevel=2)
+    return TorchQRResult(*qr(input, "reduced" if some else "complete"))
+
+
+def torch_svd(input, some=True, compute_uv=True, *, out=None):
+    """torch.svd: (U, S, V) with V = Vh^T (reduced unless some=False); without compute_uv,
+    U and V are zeros."""
+    if not compute_uv:
+        from .._factory import zeros
+        m, n = input.shape[-2:]
+        lead = tuple(input.shape[:-2])
+        return TorchSVDResult(zeros(lead + (m, m), dtype=input.dtype), svdvals(input),
+                              zeros(lead + (n, n), dtype=input.dtype))
+    u, s_, vh = svd(input, full_matrices=not some)
+    return TorchSVDResult(u, s_, vh.mT)
+
+
+expose(torch_cholesky, "cholesky", "cholesky")
+expose(torch_qr, "qr", "qr")
+expose(torch_svd, "svd", "svd")
+
+
+# ------------------------------------------------------------------ removed in PyTorch 1.9
+_REMOVED = "This function was deprecated since version 1.9 and is now removed. "
+_REMOVED_MSG = {
+    "solve": _REMOVED + "`torch.solve` is deprecated in favor of `torch.linalg.solve`. "
+    "`torch.linalg.solve` has its arguments reversed and does not return the LU "
+    "factorization.\n\nTo get the LU factorization see `torch.lu`, which can be used with "
+    "`torch.lu_solve` or `torch.lu_unpack`.\nX = torch.solve(B, A).solution should be "
+    "replaced with:\nX = torch.linalg.solve(A, B)",
+    "lstsq": _REMOVED + "`torch.lstsq` is deprecated in favor of `torch.linalg.lstsq`.\n"
+    "`torch.linalg.lstsq` has reversed arguments and does not return the QR decomposition in "
+    "the returned tuple (although it returns other information about the problem).\n\nTo get "
+    "the QR decomposition consider using `torch.linalg.qr`.\n\nThe returned solution in "
+    "`torch.lstsq` stored the residuals of the solution in the last m - n columns of the "
+    "returned value whenever m > n. In torch.linalg.lstsq, the residuals are in the field "
+    "'residuals' of the returned named tuple.\n\nThe unpacking of the solution, as in\nX, _ "
+    "= torch.lstsq(B, A).solution[:A.size(1)]\nshould be replaced with:\nX = "
+    "torch.linalg.lstsq(A, B).solution",
+    "matrix_rank": _REMOVED.rstrip() + "\nPlease use the `torch.linalg.matrix_rank` function instead. "
+    "The parameter 'symmetric' was renamed in `torch.linalg.matrix_rank()` to 'hermitian'.",
+}
+
+
+def _removed(name):
+    def fn(*args, **kwargs):
+        raise RuntimeError(_REMOVED_MSG[name])
+    fn.__name__ = name
+    return fn
+
+
+expose(_removed("solve"), "solve", "solve")
+expose(_removed("lstsq"), "lstsq", "lstsq")
+expose(_removed("matrix_rank"), "matrix_rank")

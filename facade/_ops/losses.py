@@ -857,3 +857,94 @@ expose(binary_cross_entropy_with_logits, "binary_cross_entropy_with_logits",
        functional="binary_cross_entropy_with_logits")
 expose(cosine_similarity, "cosine_similarity", functional="cosine_similarity")
 expose(pairwise_distance, "pairwise_distance", functional="pairwise_distance")
+
+
+# ------------------------------------------------------------------ more margin losses
+def hinge_embedding_loss(input, target, margin=1.0, size_average=None, reduce=None,
+                         reduction="mean"):
+    """input where target == 1, max(0, margin - input) where target == -1 (PyTorch's
+    composite: clamp_min, where, add)."""
+    if size_average is not None or reduce is not None:
+        reduction = _legacy_reduction(size_average, reduce, reduction)
+    else:
+        reduction = _check_reduction(reduction)
+    zeros = _zeros_like(input)
+    margin_clamp = clamp_min(_add_scalar(-input, margin), 0)
+    out = where(target != 1, margin_clamp, zeros) + where(target != -1, input, zeros)
+    return _apply_reduction(out, reduction)
+
+
+def multilabel_soft_margin_loss(input, target, weight=None, size_average=None, reduce=None,
+                                reduction="mean"):
+    """-(t * logsigmoid(x) + (1 - t) * logsigmoid(-x)), averaged over the classes (last dim)."""
+    from .pointwise import logsigmoid
+    if size_average is not None or reduce is not None:
+        reduction = _legacy_reduction(size_average, reduce, reduction)
+    else:
+        reduction = _check_reduction(reduction)
+    loss = -(target * logsigmoid(input) + (1 - target) * logsigmoid(-input))
+    if weight is not None:
+        loss = loss * weight
+    class_dim = input.dim() - 1
+    loss = loss.sum(class_dim) / input.shape[class_dim]
+    return _apply_reduction(loss, reduction)
+
+
+def _multi_margin(x, t, *w, p, margin, reduction, has_weight):
+    one = x.ndim == 1
+    if one:
+        x, t = x[None], jnp.reshape(t, (1,))
+    c = x.shape[1]
+    xy = jnp.take_along_axis(x, t[:, None], 1)
+    m = jnp.maximum(margin - xy + x, 0)
+    if p == 2:
+        m = m * m
+    if has_weight:
+        m = m * w[0][t][:, None]
+    m = jnp.where(jnp.arange(c)[None, :] == t[:, None], 0, m)
+    loss = m.sum(1) / c
+    if one and reduction == "none":
+        return loss[0]
+    return _reduce(loss, reduction)
+
+
+def _multi_margin_rule(x, t, *w, p, margin, reduction, has_weight):
+    nd = len(x.shape)
+    if nd not in (1, 2) or (nd == 2 and x.shape[1] == 0):
+        raise RuntimeError(f"Expected non-empty vector or matrix with optional 0-dim batch "
+                           f"size, but got: {list(x.shape)}")
+    n = x.shape[0] if nd == 2 else 1
+    tn = t.shape[0] if t.shape else 1
+    if len(t.shape) > 1 or tn != n:
+        raise RuntimeError(f"inconsistent target size, expected {n} but got "
+                           f"{list(t.shape)}")
+    if reduction == "none":
+        return ((n,) if nd == 2 else ()), x.dtype, x.dtype
+    return (), x.dtype, x.dtype
+
+
+MULTI_MARGIN = defop("multi_margin_loss", _multi_margin, _multi_margin_rule,
+                     "MultiMarginLossBackward0", visible=lambda p: (0,) + (
+                         (2,) if dict(p)["has_weight"] else ()))
+
+
+def multi_margin_loss(input, target, p=1, margin=1.0, weight=None, size_average=None,
+                      reduce=None, reduction="mean"):
+    """Multi-class hinge loss: sum over i != y of max(0, margin - x[y] + x[i])**p / C."""
+    if size_average is not None or reduce is not None:
+        reduction = _legacy_reduction(size_average, reduce, reduction)
+    else:
+        reduction = _check_reduction(reduction)
+    if p not in (1, 2):
+        raise ValueError("only p == 1 and p == 2 supported")
+    if weight is not None and weight.dim() != 1:
+        raise ValueError("weight must be one-dimensional")
+    args = (input, target) + ((weight,) if weight is not None else ())
+    return apply(MULTI_MARGIN, args, (("p", int(p)), ("margin", float(margin)),
+                                      ("reduction", reduction),
+                                      ("has_weight", weight is not None)))
+
+
+for _fn in (hinge_embedding_loss, multilabel_soft_margin_loss, multi_margin_loss):
+    expose(_fn, functional=_fn.__name__)
+expose(hinge_embedding_loss, "hinge_embedding_loss")

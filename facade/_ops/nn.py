@@ -4,6 +4,7 @@ from __future__ import annotations
 import warnings
 
 import jax
+import jax.numpy as jnp
 
 from .. import _dtype as D
 from .._dispatch import apply
@@ -22,10 +23,18 @@ def _softmax_rule(name):
     return rule
 
 
-SOFTMAX = defop("softmax", lambda x, dim, dtype=None: jax.nn.softmax(x, axis=dim),
-                _softmax_rule("softmax"), "SoftmaxBackward0", promote=True)
-LOG_SOFTMAX = defop("log_softmax", lambda x, dim, dtype=None: jax.nn.log_softmax(x, axis=dim),
-                    _softmax_rule("log_softmax"), "LogSoftmaxBackward0", promote=True)
+def _softmax(x, dim, dtype=None):
+    return jax.nn.softmax(x, axis=dim) if x.ndim else jnp.exp(x - x)   # 0-d: 1
+
+
+def _log_softmax(x, dim, dtype=None):
+    return jax.nn.log_softmax(x, axis=dim) if x.ndim else x - x      # 0-d: 0
+
+
+SOFTMAX = defop("softmax", _softmax, _softmax_rule("softmax"), "SoftmaxBackward0",
+                promote=True)
+LOG_SOFTMAX = defop("log_softmax", _log_softmax, _softmax_rule("log_softmax"),
+                    "LogSoftmaxBackward0", promote=True)
 
 
 def _softmax_front(op, name):

@@ -381,6 +381,12 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
         raise RuntimeError(f"running_{'mean' if running_mean is None else 'var'} must be "
                            "defined in evaluation mode")
     has_stats = running_mean is not None and running_var is not None
+    from .._dispatch import STATE
+    for what, t in (("running_mean", running_mean), ("running_var", running_var)):
+        if t is not None and t.requires_grad and STATE.enabled:
+            raise RuntimeError(f"The function 'native_batch_norm' is not differentiable with "
+                               f"respect to argument '{what}'. This input cannot have "
+                               "requires_grad True.")
     c = shape[1] if len(shape) > 1 else 0
     for what, t in (("running_mean", running_mean), ("running_var", running_var)):
         if t is not None and t.numel() != c:
@@ -461,4 +467,230 @@ def _embedding_renorm(weight, input, max_norm, norm_type):
                                    (("max_norm", max_norm), ("norm_type", norm_type))))
 
 
-expose(embedding, functional="embedding")   # torch.embedding is (weight, indices)
+expose(embedding, functional="embedding")
+expose(lambda weight, indices, padding_idx=-1, scale_grad_by_freq=False, sparse=False:
+       embedding(indices, weight, None if padding_idx == -1 else padding_idx),
+       "embedding")   # torch.embedding is (weight, indices)
+
+
+# ------------------------------------------------------------------ group / instance / rms norm
+def _group_norm(x, *wb, groups, eps, has_w, has_b):
+    n, c = x.shape[0], x.shape[1]
+    xs = x.astype(_stats_dtype(x)).reshape((n, groups, -1))
+    mean = jnp.mean(xs, 2, keepdims=True)
+    var = jnp.mean(jnp.square(xs - mean), 2, keepdims=True)
+    y = ((xs - mean) * jax.lax.rsqrt(var + eps)).reshape(x.shape).astype(x.dtype)
+    wb = list(wb)
+    if has_w:
+        y = y * _bn_shape(x, wb.pop(0))
+    if has_b:
+        y = y + _bn_shape(x, wb.pop(0))
+    return y
+
+
+def _group_norm_rule(x, *wb, groups, eps, has_w, has_b):
+    c = x.shape[1]
+    for t in wb:
+        if tuple(t.shape) != (c,):
+            raise RuntimeError(f"Expected weight to be a vector of size equal to the number of "
+                               f"channels in input, but got weight of shape {list(t.shape)} and "
+                               f"input of shape {list(x.shape)}")
+    if not _is_float(x.dtype):
+        raise RuntimeError(f'"GroupNormKernelImpl" not implemented for '
+                           f"'{D.scalar_name(x.dtype)}'")
+    return x.shape, x.dtype, x.dtype
+
+
+GROUP_NORM = defop("native_group_norm", _group_norm, _group_norm_rule,
+                   "NativeGroupNormBackward0", visible=_flag_visible(None, "has_w", "has_b"))
+
+
+def group_norm(input, num_groups, weight=None, bias=None, eps=1e-5):
+    """Normalize over groups of channels (dim 1) and the spatial dims, then scale/shift."""
+    if input.dim() < 2:
+        raise RuntimeError(f"Expected at least 2 dimensions for input tensor but received "
+                           f"{input.dim()}")
+    c = input.shape[1]
+    if c % num_groups:
+        raise RuntimeError(f"Expected number of channels in input to be divisible by "
+                           f"num_groups, but got input of shape {list(input.shape)} and "
+                           f"num_groups={num_groups}")
+    args = (input,) + tuple(t for t in (weight, bias) if t is not None)
+    return apply(GROUP_NORM, args, (("groups", int(num_groups)), ("eps", float(eps)),
+                                    ("has_w", weight is not None), ("has_b", bias is not None)))
+
+
+def instance_norm(input, running_mean=None, running_var=None, weight=None, bias=None,
+                  use_input_stats=True, momentum=0.1, eps=1e-5):
+    """batch_norm over (1, N*C, ...) with the statistics of each instance and channel
+    (PyTorch's decomposition; running statistics, if given, get the mean over the batch)."""
+    shape = tuple(input.shape)
+    if len(shape) < 2:
+        raise ValueError(f"Expected 2D or higher input (got {len(shape)}D input)")
+    n, c = shape[0], shape[1]
+    if use_input_stats:
+        rest = 1
+        for s in shape[2:]:
+            rest *= s
+        if rest == 1:
+            raise ValueError(f"Expected more than 1 spatial element when training, got input "
+                             f"size torch.Size({list(shape)})")
+    x = input.reshape((1, n * c) + shape[2:])
+    w = weight.repeat(n) if weight is not None else None
+    b = bias.repeat(n) if bias is not None else None
+    rm = running_mean.repeat(n) if running_mean is not None else None
+    rv = running_var.repeat(n) if running_var is not None else None
+    out = batch_norm(x, rm, rv, w, b, use_input_stats, momentum, eps)
+    if use_input_stats and running_mean is not None:
+        from ..autograd import no_grad
+        with no_grad():
+            running_mean.copy_(rm.view(n, c).mean(0))
+            running_var.copy_(rv.view(n, c).mean(0))
+    return out.view(shape)
+
+
+def rms_norm(input, normalized_shape, weight=None, eps=None):
+    """x * rsqrt(mean(x**2 over the trailing dims) + eps) * weight (PyTorch's composite;
+    eps defaults to the dtype's machine epsilon)."""
+    norm = (normalized_shape,) if isinstance(normalized_shape, int) else tuple(normalized_shape)
+    shape = tuple(input.shape)
+    k = len(norm)
+    if k == 0 or shape[len(shape) - k:] != norm or k > len(shape):
+        raise RuntimeError(f"Given normalized_shape={list(norm)}, expected input with shape "
+                           f"[*, {', '.join(map(str, norm))}], but got input of size"
+                           f"{list(shape)}")
+    if eps is None:
+        eps = D.finfo(input.dtype).eps
+    dims = tuple(range(len(shape) - k, len(shape)))
+    y = input * (input.pow(2).mean(dims, keepdim=True) + eps).rsqrt()
+    return y * weight if weight is not None else y
+
+
+expose(group_norm, "group_norm", functional="group_norm")
+expose(instance_norm, "instance_norm", functional="instance_norm")
+expose(rms_norm, "rms_norm", functional="rms_norm")
+
+
+# ------------------------------------------------------------------ pixel shuffle
+def _pixel_shuffle(x, r, inverse):
+    lead = x.shape[:-3]
+    c, h, w = x.shape[-3:]
+    if not inverse:
+        y = x.reshape(lead + (c // (r * r), r, r, h, w))
+        y = jnp.moveaxis(y, (-4, -3), (-3, -1))        # (.., c', h, r, w, r)
+        return y.reshape(lead + (c // (r * r), h * r, w * r))
+    y = x.reshape(lead + (c, h // r, r, w // r, r))
+    y = jnp.moveaxis(y, (-3, -1), (-4, -3))
+    return y.reshape(lead + (c * r * r, h // r, w // r))
+
+
+def _pixel_shuffle_rule(x, r, inverse):
+    name = "pixel_unshuffle" if inverse else "pixel_shuffle"
+    if len(x.shape) < 3:
+        raise RuntimeError(f"{name} expects input to have at least 3 dimensions, but got input "
+                           f"with {len(x.shape)} dimension(s)")
+    c, h, w = x.shape[-3:]
+    if not inverse:
+        if c % (r * r):
+            raise RuntimeError(f"pixel_shuffle expects its input's 'channel' dimension to be "
+                               f"divisible by the square of upscale_factor, but input.size(-3)="
+                               f"{c} is not divisible by {r * r}")
+        return x.shape[:-3] + (c // (r * r), h * r, w * r), x.dtype, x.dtype
+    if h % r or w % r:
+        bad, size = ("height", h) if h % r else ("width", w)
+        raise RuntimeError(f"pixel_unshuffle expects {bad} to be divisible by downscale_factor, "
+                           f"but input.size({-2 if bad == 'height' else -1})={size} is not "
+                           f"divisible by {r}")
+    return x.shape[:-3] + (c * r * r, h // r, w // r), x.dtype, x.dtype
+
+
+PIXEL_SHUFFLE = defop("pixel_shuffle", _pixel_shuffle, _pixel_shuffle_rule,
+                      lambda p: "PixelUnshuffleBackward0" if dict(p)["inverse"]
+                      else "PixelShuffleBackward0", saves=False)
+
+
+def pixel_shuffle(input, upscale_factor):
+    return apply(PIXEL_SHUFFLE, (input,), (("r", int(upscale_factor)), ("inverse", False)))
+
+
+def pixel_unshuffle(input, downscale_factor):
+    return apply(PIXEL_SHUFFLE, (input,), (("r", int(downscale_factor)), ("inverse", True)))
+
+
+expose(pixel_shuffle, "pixel_shuffle", functional="pixel_shuffle")
+expose(pixel_unshuffle, "pixel_unshuffle", functional="pixel_unshuffle")
+
+
+# ------------------------------------------------------------------ channel dropout, attention
+def _channel_dropout(name, nd):
+    def front(input, p=0.5, training=True, inplace=False):
+        if p < 0.0 or p > 1.0:
+            raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
+        d = input.dim()
+        if d not in (nd + 1, nd + 2):
+            raise RuntimeError(f"{name}: Expected {nd + 1}D or {nd + 2}D input, but received a "
+                               f"{d}D input. Note that {name} exists to provide channel-wise "
+                               f"dropout on inputs with {nd} spatial dimension"
+                               f"{'s' if nd > 1 else ''}, a channel dimension, and an optional "
+                               "batch dimension (i.e. "
+                               f"{nd + 1}D or {nd + 2}D inputs).")
+        if not training or p == 0:
+            return input
+        from .._factory import ones
+        lead = tuple(input.shape[:d - nd])
+        mask = dropout(ones(lead + (1,) * nd, dtype=input.dtype), p, True)
+        out = input * mask   # a whole channel is kept (scaled by 1/(1-p)) or zeroed
+        return input._write_result(out) if inplace else out
+    front.__name__ = name
+    return front
+
+
+dropout1d = _channel_dropout("dropout1d", 1)
+dropout2d = _channel_dropout("dropout2d", 2)
+dropout3d = _channel_dropout("dropout3d", 3)
+
+
+def alpha_dropout(input, p=0.5, training=False, inplace=False):
+    """Identity outside training; the training form (SELU's self-normalizing dropout) is not
+    provided."""
+    if p < 0.0 or p > 1.0:
+        raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
+    if not training or p == 0:
+        return input
+    raise NotImplementedError("alpha_dropout(training=True) is not supported by facade")
+
+
+def scaled_dot_product_attention(query, key, value, attn_mask=None, dropout_p=0.0,
+                                 is_causal=False, scale=None, enable_gqa=False):
+    """softmax(q k^T * scale + mask) v, composed from matmul/softmax as PyTorch's math path
+    (a bool mask keeps the True positions; is_causal masks the upper triangle)."""
+    import math
+    from .._factory import ones
+    from .nn import softmax
+    from .table import FUNCTIONS
+    L, S = query.shape[-2], key.shape[-2]
+    s = 1 / math.sqrt(query.shape[-1]) if scale is None else scale
+    if enable_gqa and key.dim() >= 3 and query.shape[-3] != key.shape[-3]:
+        rep = query.shape[-3] // key.shape[-3]
+        key = key.repeat_interleave(rep, -3)
+        value = value.repeat_interleave(rep, -3)
+    scores = (query @ key.transpose(-2, -1)) * s
+    if is_causal:
+        if attn_mask is not None:
+            raise RuntimeError("_scaled_dot_product_attention: Explicit attn_mask should not be "
+                               "set when is_causal=True")
+        attn_mask = FUNCTIONS["tril"](ones(L, S, dtype=D.bool_))
+    if attn_mask is not None:
+        if attn_mask.dtype is D.bool_:
+            scores = scores.masked_fill(attn_mask.logical_not(), float("-inf"))
+        else:
+            scores = scores + attn_mask
+    w = softmax(scores, -1)
+    if dropout_p > 0.0:
+        w = dropout(w, dropout_p, True)
+    return w @ value
+
+
+for _f in (dropout1d, dropout2d, dropout3d, alpha_dropout, scaled_dot_product_attention):
+    expose(_f, functional=_f.__name__)
+expose(alpha_dropout, "alpha_dropout")

@@ -13,9 +13,9 @@ import numpy as np
 
 from .. import _dtype as D
 from .._dispatch import apply
-from .elementwise import INPLACE, _binary, _is_tensor, _unary
-from .table import (broadcast_shapes, defop, elementwise_rule, expose, float_elementwise_rule,
-                    promoted, same_rule)
+from .elementwise import INPLACE, RELU, _binary, _is_tensor, _unary
+from .table import (FUNCTIONS, broadcast_shapes, defop, elementwise_rule, expose,
+                    float_elementwise_rule, promoted, same_rule)
 
 
 def _float(x):
@@ -72,8 +72,6 @@ CEIL = _unary("ceil", lambda x: jnp.ceil(x) if _float(x) else x, "CeilBackward0"
               floating=False, saves=False, rule=_no_bool("ceil_vml_cpu"))
 TRUNC = _unary("trunc", lambda x: jnp.trunc(x) if _float(x) else x, "TruncBackward0",
                floating=False, saves=False, aliases=("fix",), rule=_no_bool("trunc_vml_cpu"))
-INPLACE.update(arcsin_=INPLACE["asin_"], arccos_=INPLACE["acos_"], arctan_=INPLACE["atan_"],
-               fix_=INPLACE["trunc_"])
 FRAC = defop("frac", lambda x: x - jnp.trunc(x), _float_only("frac_cpu"), "FracBackward0",
              saves=False)
 
@@ -89,11 +87,13 @@ INPLACE["frac_"] = frac
 ROUND = defop("round", lambda x: jnp.round(x) if _float(x) else x, _no_bool("round_vml_cpu"),
               "RoundBackward0", saves=False)
 ROUND_DECIMALS = defop("round_decimals", lambda x, decimals: jnp.round(x, decimals),
-                       _float_only("round_cpu"), "RoundBackward1", saves=False)
+                       lambda x, decimals: _float_only(
+                           "round_vml_cpu" if decimals == 0 else "round_cpu")(x),
+                       "RoundBackward1", saves=False)
 
 
-def round(input, *, decimals=0, out=None):  # noqa: A001
-    if decimals == 0:
+def round(input, *, decimals=None, out=None):  # noqa: A001
+    if decimals is None:   # round(x, decimals=0) is PyTorch's other overload (RoundBackward1)
         return apply(ROUND, (input,))
     return apply(ROUND_DECIMALS, (input,), (("decimals", int(decimals)),))
 
@@ -128,7 +128,7 @@ def _clamp(x, *bounds, has_min=True, has_max=True):
         return jnp.clip(x, lo, hi)
     out = jax.lax.stop_gradient(jnp.clip(x, lo, hi))   # nan, or a degenerate min == max
     if has_max:
-        out = jnp.where((x > hi) | (lo is not None and hi < lo), hi, out)
+        out = jnp.where((x > hi) | ((lo is not None and hi < lo) & ~jnp.isnan(x)), hi, out)
     if has_min:
         out = jnp.where((x < lo) & (hi is None or lo < hi), lo, out)
     return jnp.where((lo is None or x >= lo) & (hi is None or x <= hi), x, out)
@@ -384,9 +384,37 @@ for _n, _f in (("lerp", lerp), ("addcmul", addcmul), ("addcdiv", addcdiv)):
     INPLACE[_n + "_"] = _f
 
 # no Scalar overloads: a Python number raises PyTorch's TypeError
-ATAN2 = _binary("atan2", jnp.arctan2, "Atan2Backward0", float_elementwise_rule,
-                aliases=("arctan2",), tensors_only=True)
-HYPOT = _binary("hypot", jnp.hypot, "HypotBackward0", _float_only("hypot_cpu", elementwise_rule),
+def _pytorch_derivatives(fn, partials):
+    """fn with PyTorch's derivative formulas: partials(a, b, out) -> (d out/da, d out/db)."""
+    f = jax.custom_jvp(fn)
+
+    def jvp(primals, tangents):
+        a, b = primals
+        ta, tb = tangents
+        out = fn(a, b)
+        da, db = partials(a, b, out)
+        return out, (jnp.zeros_like(out) + da * ta + db * tb).astype(out.dtype)
+    f.defjvp(jvp)
+    return f
+
+
+def _atan2_partials(a, b, out):
+    # PyTorch: b / (a^2 + b^2) and -a / (a^2 + b^2), 0 where both are 0
+    d = a * a + b * b
+    r = jnp.where(d == 0, 0, 1 / jnp.where(d == 0, 1, d))
+    return b * r, -a * r
+
+
+def _float_binary(fn, partials):
+    g = _pytorch_derivatives(fn, partials)
+    return lambda a, b: g(a, b) if _float(a) else fn(a, b)
+
+
+ATAN2 = _binary("atan2", _float_binary(jnp.arctan2, _atan2_partials), "Atan2Backward0",
+                float_elementwise_rule, aliases=("arctan2",), tensors_only=True)
+# PyTorch: a / hypot and b / hypot (nan at the origin, where JAX's is 0.5)
+HYPOT = _binary("hypot", _float_binary(jnp.hypot, lambda a, b, out: (a / out, b / out)),
+                "HypotBackward0", _float_only("hypot_cpu", elementwise_rule),
                 tensors_only=True)
 
 
@@ -499,10 +527,524 @@ def leaky_relu(input, negative_slope=0.01, inplace=False):
     return _act(LEAKY_RELU, input, inplace, negative_slope=negative_slope)
 
 
-for _f in (hardtanh, relu6, gelu, silu, mish, softplus, elu, leaky_relu):
+def relu(input, inplace=False):
+    if inplace:
+        return input.relu_()
+    return apply(RELU, (input,))
+
+
+for _f in (relu, hardtanh, relu6, gelu, silu, mish, softplus, elu, leaky_relu):
     expose(_f, functional=_f.__name__)
 expose(lambda input, min_val=-1.0, max_val=1.0: hardtanh(input, min_val, max_val, True),
        functional="hardtanh_")
+expose(lambda input: input.relu_(), functional="relu_")
 expose(lambda input, alpha=1.0: elu(input, alpha, True), functional="elu_")
 expose(lambda input, negative_slope=0.01: leaky_relu(input, negative_slope, True),
        functional="leaky_relu_")
+
+
+# ------------------------------------------------------------------ more unary math
+ASINH = _unary("asinh", jnp.arcsinh, "AsinhBackward0", aliases=("arcsinh",))
+ACOSH = _unary("acosh", jnp.arccosh, "AcoshBackward0", aliases=("arccosh",))
+ATANH = _unary("atanh", jnp.arctanh, "AtanhBackward0", aliases=("arctanh",))
+SINC = _unary("sinc", jnp.sinc, "SincBackward0")
+DEG2RAD = _unary("deg2rad", lambda x: x * (np.pi / 180), "Deg2RadBackward0", saves=False)
+RAD2DEG = _unary("rad2deg", lambda x: x * (180 / np.pi), "Rad2DegBackward0", saves=False)
+SGN = _unary("sgn", _sign, "SgnBackward0", floating=False, saves=False)
+
+
+def _logit(x, eps):
+    if eps is not None:
+        x = jnp.clip(x, eps, 1 - eps)
+    return jnp.log(x / (1 - x))
+
+
+LOGIT = defop("logit", _logit, float_elementwise_rule, "LogitBackward0", promote=True)
+
+
+def logit(input, eps=None, *, out=None):
+    return apply(LOGIT, (input,), (("eps", None if eps is None else float(eps)),))
+
+
+expose(logit, "logit", "logit")
+INPLACE["logit_"] = logit
+
+
+def positive(input):
+    if input.dtype is D.bool_:
+        raise RuntimeError("The `+` operator, on a bool tensor is not supported.")
+    return input
+
+
+expose(positive, "positive", "positive")
+
+
+def _signbit(x):
+    return jnp.signbit(x) if _float(x) else (x < 0) if x.dtype != jnp.bool_ else x & False
+
+
+SIGNBIT = defop("signbit", _signbit, lambda x: (x.shape, D.bool_, x.dtype), None, saves=False)
+
+
+def signbit(input, *, out=None):
+    return apply(SIGNBIT, (input,))
+
+
+expose(signbit, "signbit", "signbit")
+
+for _name, _fn in (("isposinf", jnp.isposinf), ("isneginf", jnp.isneginf)):
+    _op = defop(_name, lambda x, fn=_fn: fn(x) if _float(x) else jnp.zeros(x.shape, bool),
+                _is_rule, None, saves=False)
+
+    def _front(input, *, out=None, _op=_op):
+        return apply(_op, (input,))
+    _front.__name__ = _name
+    expose(_front, _name, _name)
+
+
+# ------------------------------------------------------------------ more binary math
+def _xlogy_value(x, y):
+    # 0 where x == 0 (even for y == 0 or inf), nan where y is nan, as PyTorch
+    safe = jnp.where(x == 0, jnp.ones((), y.dtype), y)
+    return jnp.where(jnp.isnan(y), jnp.nan, jnp.where(x == 0, 0, x * jnp.log(safe)))
+
+
+def _xlogy_partials(x, y, out):
+    # PyTorch: d/dx = log(y), 0 where x == 0 and y <= 0; d/dy = x / y
+    return jnp.where((x == 0) & (y <= 0), 0, jnp.log(jnp.where((x == 0) & (y <= 0), 1, y))), \
+        x / y
+
+
+_xlogy = _pytorch_derivatives(_xlogy_value, _xlogy_partials)
+
+
+XLOGY = defop("xlogy", _xlogy, float_elementwise_rule, "XlogyBackward0", promote=True,
+              visible=(0, 1))
+XLOGY_SELF = defop("xlogy_self_scalar", _xlogy, float_elementwise_rule, "XlogyBackward1",
+                   promote=True, visible=(1,))
+XLOGY_OTHER = defop("xlogy_other_scalar", _xlogy, float_elementwise_rule, "XlogyBackward2",
+                    promote=True, visible=(0,))
+
+
+def xlogy(input, other, *, out=None):
+    if not _is_tensor(input):
+        return apply(XLOGY_SELF, (input, other))
+    return apply(XLOGY if _is_tensor(other) else XLOGY_OTHER, (input, other))
+
+
+expose(xlogy, "xlogy", "xlogy")
+INPLACE["xlogy_"] = xlogy
+
+LOGADDEXP = _binary("logaddexp", jnp.logaddexp, "LogaddexpBackward0",
+                    _float_only("logaddexp_cpu", elementwise_rule), tensors_only=True,
+                    inplace=False)
+LOGADDEXP2 = _binary("logaddexp2", jnp.logaddexp2, "Logaddexp2Backward0",
+                     _float_only("logaddexp2_cpu", elementwise_rule), tensors_only=True,
+                     inplace=False)
+
+
+def _copysign(a, b):
+    # PyTorch's derivative w.r.t. a is copysign(1, a) * copysign(1, b) (0 at a == 0)
+    return jnp.where(a == 0, jnp.copysign(jnp.zeros((), a.dtype), b),
+                     jnp.abs(a) * jnp.where(jnp.signbit(b), -1, 1).astype(a.dtype))
+
+
+COPYSIGN = _binary("copysign", _copysign, "CopysignBackward0", float_elementwise_rule,
+                   scalar_grad_fn="CopysignBackward1", number_input=False)
+
+
+def _heaviside_rule(x, values):
+    if x.dtype is not values.dtype:
+        raise RuntimeError("heaviside is not yet implemented for tensors with different "
+                           "dtypes.")
+    if x.dtype.is_complex:
+        raise RuntimeError("heaviside is not yet implemented for complex tensors.")
+    return broadcast_shapes(x.shape, values.shape), x.dtype, x.dtype
+
+
+HEAVISIDE = _binary("heaviside", lambda x, v: jnp.where(x == 0, v, (x > 0).astype(x.dtype)),
+                    None, _heaviside_rule, tensors_only=True, saves=False)
+
+
+def _float_power(input, exponent):
+    f64 = D.complex128 if any(getattr(a, "dtype", None) is not None and a.dtype.is_complex
+                              for a in (input, exponent)) else D.float64
+    from .elementwise import pow as _pow
+    if _is_tensor(input):
+        input = input.to(f64)
+    if _is_tensor(exponent):
+        exponent = exponent.to(f64)
+    return _pow(input, exponent)
+
+
+def float_power(input, exponent, *, out=None):
+    """pow computed in float64 (complex128), as PyTorch's composite (ToCopy then pow)."""
+    return _float_power(input, exponent)
+
+
+def _float_power_(input, exponent):
+    if input.dtype is not D.float64 and input.dtype is not D.complex128:
+        raise RuntimeError(f"the base given to float_power_ has dtype {D.scalar_name(input.dtype)}"
+                           f" but the operation's result requires dtype Double")
+    return _float_power(input, exponent)
+
+
+expose(float_power, "float_power", "float_power")
+INPLACE["float_power_"] = _float_power_
+
+
+# ------------------------------------------------------------------ closeness
+def _isclose(a, b, rtol, atol, equal_nan):
+    if not (jnp.issubdtype(a.dtype, jnp.inexact)):
+        return a == b
+    close = (a == b) | (jnp.abs(a - b) <= atol + rtol * jnp.abs(b))
+    close = close & jnp.isfinite(a - b) | (a == b)
+    if equal_nan:
+        close = close | (jnp.isnan(a) & jnp.isnan(b))
+    return close
+
+
+def _isclose_rule(a, b, **_):
+    if a.dtype is not b.dtype:
+        raise RuntimeError(f"{D.scalar_name(a.dtype)} did not match {D.scalar_name(b.dtype)}")
+    return broadcast_shapes(a.shape, b.shape), D.bool_, a.dtype
+
+
+ISCLOSE = defop("isclose", _isclose, _isclose_rule, None, saves=False)
+
+
+def isclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
+    if not _is_tensor(other):
+        from .._tensor import tensor
+        other = tensor(other, dtype=input.dtype)
+    return apply(ISCLOSE, (input, other), (("rtol", float(rtol)), ("atol", float(atol)),
+                                           ("equal_nan", bool(equal_nan))))
+
+
+def allclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
+    """A Python bool (reads the values, as PyTorch's does)."""
+    return bool(isclose(input, other, rtol, atol, equal_nan).all().item())
+
+
+def equal(input, other):
+    """True if both tensors have the same shape and elements (a Python bool)."""
+    if tuple(input.shape) != tuple(other.shape):
+        return False
+    if input.dtype is not other.dtype:
+        other = other.to(input.dtype)
+    return bool(FUNCTIONS["eq"](input, other).all().item())
+
+
+expose(isclose, "isclose", "isclose")
+expose(allclose, "allclose", "allclose")
+expose(equal, "equal", "equal")
+
+
+# ------------------------------------------------------------------ torch.<op>_(t)
+def _inplace_function(name):
+    def fn(input, *args, **kwargs):
+        return getattr(input, name)(*args, **kwargs)
+    fn.__name__ = name
+    return fn
+
+
+for _n in ("abs_ neg_ negative_ exp_ exp2_ log_ log2_ log10_ log1p_ expm1_ sqrt_ rsqrt_ "
+           "square_ sin_ cos_ tan_ asin_ acos_ atan_ arcsin_ arccos_ arctan_ sinh_ cosh_ tanh_ "
+           "sigmoid_ relu_ erf_ erfc_ reciprocal_ floor_ ceil_ round_ trunc_ fix_ frac_ asinh_ "
+           "acosh_ atanh_ arcsinh_ arccosh_ arctanh_ sinc_ logit_ deg2rad_ rad2deg_ clamp_ "
+           "clip_ nan_to_num_").split():
+    expose(_inplace_function(_n), function=_n)
+
+
+# ------------------------------------------------------------------ more activations
+_SELU_ALPHA = 1.6732632423543772848170429916717
+_SELU_SCALE = 1.0507009873554804934193349852946
+
+
+def _selu(x):
+    return _SELU_SCALE * _elu(x, _SELU_ALPHA)
+
+
+def _celu(x, alpha):
+    return jnp.where(x > 0, x, alpha * jnp.expm1(jnp.where(x > 0, 0, x) / alpha))
+
+
+def _hardsigmoid(x):
+    # gradient 1/6 strictly inside (-3, 3), as PyTorch
+    return jnp.where(x <= -3, 0, jnp.where(x >= 3, 1, x / 6 + 0.5)).astype(x.dtype)
+
+
+def _hardswish(x):
+    # PyTorch's derivative: 0 up to -3, x/3 + 1/2 inside (-3, 3), 1 from 3 on
+    return jnp.where(x <= -3, 0, jnp.where(x < 3, x * (x + 3) / 6, x)).astype(x.dtype)
+
+
+def _logsigmoid(x):
+    return -jax.nn.softplus(-x)
+
+
+def _softshrink(x, lambd):
+    return jnp.where(x > lambd, x - lambd, jnp.where(x < -lambd, x + lambd, 0)).astype(x.dtype)
+
+
+def _hardshrink(x, lambd):
+    return jnp.where((x > lambd) | (x < -lambd), x, 0).astype(x.dtype)
+
+
+def _threshold(x, threshold, value):
+    return jnp.where(x > threshold, x, jnp.asarray(value, x.dtype))
+
+
+SELU = _activation("selu", _selu, "EluBackward0", _float_only("elu_cpu"), "EluBackward1",
+                   "output")
+CELU = _activation("celu", _celu, "CeluBackward0", _float_only("elu_cpu"), "CeluBackward1",
+                   "output")
+HARDSIGMOID = _activation("hardsigmoid", _hardsigmoid, "HardsigmoidBackward0",
+                          _float_only("hardsigmoid_cpu"), inplace_saves=False)
+HARDSWISH = _activation("hardswish", _hardswish, "HardswishBackward0",
+                        _float_only("hardswish_cpu"), inplace_saves=False)
+LOGSIGMOID = _activation("log_sigmoid", _logsigmoid, "LogSigmoidBackward0",
+                         _float_only("log_sigmoid_cpu"))
+SOFTSHRINK = _activation("softshrink", _softshrink, "SoftshrinkBackward0",
+                         _float_only("softshrink_cpu"))
+HARDSHRINK = _activation("hardshrink", _hardshrink, "HardshrinkBackward0",
+                         _float_only("hardshrink_cpu"))
+THRESHOLD = _activation("threshold", _threshold, "ThresholdBackward0", same_rule,
+                        "ThresholdBackward1", "output")
+
+
+def selu(input, inplace=False):
+    return _act(SELU, input, inplace)
+
+
+def celu(input, alpha=1.0, inplace=False):
+    if alpha == 0:
+        raise RuntimeError("ZeroDivisionError")
+    return _act(CELU, input, inplace, alpha=float(alpha))
+
+
+def hardsigmoid(input, inplace=False):
+    return _act(HARDSIGMOID, input, inplace)
+
+
+def hardswish(input, inplace=False):
+    return _act(HARDSWISH, input, inplace)
+
+
+def logsigmoid(input):
+    return _act(LOGSIGMOID, input, False)
+
+
+def softshrink(input, lambd=0.5):
+    if lambd < 0:
+        raise RuntimeError("lambda must be greater or equal to 0, but found to be "
+                           f"{float(lambd)}.")
+    return _act(SOFTSHRINK, input, False, lambd=float(lambd))
+
+
+def hardshrink(input, lambd=0.5):
+    return _act(HARDSHRINK, input, False, lambd=float(lambd))
+
+
+def threshold(input, threshold, value, inplace=False):
+    return _act(THRESHOLD, input, inplace, threshold=threshold, value=value)
+
+
+def softsign(input):
+    """x / (1 + |x|) (PyTorch's composite: abs, add, div)."""
+    return input / (input.abs() + 1)
+
+
+def tanhshrink(input):
+    """x - tanh(x) (PyTorch's composite)."""
+    return input - input.tanh()
+
+
+for _f in (selu, celu, hardsigmoid, hardswish, logsigmoid, softshrink, hardshrink, threshold,
+           softsign, tanhshrink):
+    expose(_f, functional=_f.__name__)
+expose(selu, "selu")
+expose(celu, "celu")
+expose(hardshrink, "hardshrink", "hardshrink")
+expose(threshold, "threshold")
+expose(lambda input: selu(input, True), ("selu_",), functional="selu_")
+expose(lambda input, alpha=1.0: celu(input, alpha, True), ("celu_",), functional="celu_")
+_threshold_fn = threshold
+
+
+def threshold_(input, threshold, value):  # noqa: F811
+    return _threshold_fn(input, threshold, value, True)
+
+
+expose(threshold_, "threshold_", functional="threshold_")
+
+
+def _glu_rule(x, dim):
+    if not x.shape:
+        raise RuntimeError("glu does not support scalars because halving size must be even")
+    if x.shape[dim] % 2:
+        raise RuntimeError(f"Halving dimension must be even, but dimension {dim} is size "
+                           f"{x.shape[dim]}")
+    _float_only("glu_cpu")(x)
+    shape = list(x.shape)
+    shape[dim] //= 2
+    return tuple(shape), x.dtype, x.dtype
+
+
+def _glu(x, dim):
+    a, b = jnp.split(x, 2, axis=dim)
+    return a * jax.nn.sigmoid(b)
+
+
+GLU = defop("glu", _glu, _glu_rule, "GluBackward0")
+
+
+def glu(input, dim=-1):
+    from .table import wrap_dim
+    return apply(GLU, (input,), (("dim", wrap_dim(dim, input.dim())),))
+
+
+expose(glu, functional="glu")
+
+
+def _prelu_rule(x, w):
+    _float_only("prelu_cpu")(x)
+    n = w.shape[0] if w.shape else 1
+    c = x.shape[1] if len(x.shape) >= 2 else 1
+    if n != 1 and n != c:
+        raise RuntimeError(
+            f"Mismatch of parameter numbers and input channel size. Found parameter numbers = "
+            f"{n} and channel size = {c}.")
+    return x.shape, x.dtype, x.dtype
+
+
+def _prelu(x, w):
+    if w.size != 1 and x.ndim >= 2:
+        w = w.reshape((1, -1) + (1,) * (x.ndim - 2))
+    else:
+        w = w.reshape(())
+    return jnp.where(x > 0, x, w * x)
+
+
+PRELU = defop("prelu", _prelu, _prelu_rule, "PreluKernelBackward0", promote=True)
+
+
+def prelu(input, weight):
+    if weight.dim() > 1:
+        raise RuntimeError(f"prelu: Expected `weight` to be a scalar or 1D tensor, but got: "
+                           f"ndim = {weight.dim()}")
+    return apply(PRELU, (input, weight))
+
+
+expose(prelu, "prelu", "prelu", "prelu")
+
+
+def softmin(input, dim=None, _stacklevel=3, dtype=None):
+    """softmax(-x) (PyTorch's composite)."""
+    from .nn import softmax
+    if dtype is not None:
+        input = input.to(dtype)
+    return softmax(-input, dim)
+
+
+expose(softmin, functional="softmin")
+
+
+# ------------------------------------------------------------------ complex parts
+CONJ = defop("conj", jnp.conj, same_rule, "ConjBackward0", saves=False)
+
+
+def conj(input):
+    """The complex conjugate (a real tensor is returned as is, as PyTorch)."""
+    if not input.dtype.is_complex:
+        return input
+    return apply(CONJ, (input,))
+
+
+def _part_rule(x, imag):
+    if imag and not x.dtype.is_complex:
+        raise RuntimeError("imag is not implemented for tensors with non-complex dtypes.")
+    dt = x.dtype.to_real() if x.dtype.is_complex else x.dtype
+    return x.shape, dt, x.dtype
+
+
+COMPLEX_PART = defop("complex_part", lambda x, imag: jnp.imag(x) if imag else jnp.real(x),
+                     _part_rule, lambda p: "ImagBackward0" if dict(p)["imag"]
+                     else "RealBackward0", saves=False)
+
+
+def real(input):
+    if not input.dtype.is_complex:
+        return input
+    return apply(COMPLEX_PART, (input,), (("imag", False),))
+
+
+def imag(input):
+    return apply(COMPLEX_PART, (input,), (("imag", True),))
+
+
+expose(conj, ("conj", "conj_physical", "resolve_conj", "resolve_neg"),
+       ("conj", "conj_physical", "resolve_conj", "resolve_neg"))
+expose(real, "real")
+expose(imag, "imag")
+expose(property(real), method="real")
+expose(property(imag), method="imag")
+expose(lambda self: False, method=("is_conj", "is_neg"))
+
+
+def _complex_rule(re, im):
+    if re.dtype is not im.dtype:
+        raise RuntimeError(f"Expected object of scalar type {D.scalar_name(re.dtype)} but got "
+                           f"scalar type {D.scalar_name(im.dtype)} for second argument")
+    if re.dtype not in (D.float32, D.float64):
+        raise RuntimeError(f"Expected both inputs to be Half, Float or Double tensors but got "
+                           f"{D.scalar_name(re.dtype)} and {D.scalar_name(im.dtype)}")
+    dt = D.complex128 if re.dtype is D.float64 else D.complex64
+    return broadcast_shapes(re.shape, im.shape), dt, None
+
+
+COMPLEX = defop("complex", jax.lax.complex, _complex_rule, "ComplexBackward0", saves=False)
+
+
+def complex(real, imag, *, out=None):  # noqa: A001
+    """A complex tensor from real and imaginary parts."""
+    return apply(COMPLEX, (real, imag))
+
+
+expose(complex, "complex")
+
+
+LDEXP = defop("ldexp", lambda x, e: x * jnp.exp2(e), float_elementwise_rule, "LdexpBackward0",
+              promote=True, visible=(0, 1))
+
+
+def ldexp(input, other, *, out=None):
+    """input * 2 ** other."""
+    return apply(LDEXP, (input, other))
+
+
+NEXTAFTER = _binary("nextafter", jnp.nextafter, None, _float_only("nextafter_cpu",
+                                                                   elementwise_rule),
+                    saves=False, tensors_only=True)
+expose(ldexp, "ldexp", "ldexp")
+INPLACE["ldexp_"] = ldexp
+expose(_inplace_function("zero_"), function="zero_")
+expose(_inplace_function("fill_"), function="fill_")
+
+
+RRELU = _activation("rrelu_with_noise", _leaky_relu, "RreluWithNoiseBackward0",
+                    _float_only("leaky_relu_cpu"), "RreluWithNoiseBackward1", "output")
+
+
+def rrelu(input, lower=1.0 / 8, upper=1.0 / 3, training=False, inplace=False):
+    """Outside training: leaky_relu with the slope (lower + upper) / 2, as PyTorch (its
+    RreluWithNoiseBackward0 is LeakyReluBackward0 here). The training form (random slopes)
+    is not provided."""
+    if training:
+        raise NotImplementedError("rrelu(training=True) is not supported by facade")
+    return _act(RRELU, input, inplace, negative_slope=(lower + upper) / 2)
+
+
+expose(rrelu, "rrelu", functional="rrelu")
+expose(lambda input, lower=1.0 / 8, upper=1.0 / 3, training=False:
+       rrelu(input, lower, upper, training, True), ("rrelu_",), functional="rrelu_")

@@ -11,7 +11,7 @@ import numpy as np
 from .. import _dtype as D
 from .._dispatch import apply
 from .core import CLONE, FILL, REBASE
-from .table import defop, expose, wrap_dim
+from .table import broadcast_shapes, defop, expose, wrap_dim
 
 
 def _shape_rule(fn):
@@ -37,6 +37,10 @@ def _infer_view(shape, size):
             raise RuntimeError(f"invalid shape dimension {s}")
     known = math.prod(s for s in size if s != -1)
     if neg:
+        if known == 0 and numel == 0:
+            raise RuntimeError(
+                f"cannot reshape tensor of 0 elements into shape {list(size)} because the "
+                "unspecified dimension size -1 can be any value and is ambiguous")
         if known == 0 or numel % known:
             raise RuntimeError(f"shape '{list(size)}' is invalid for input of size {numel}")
         size = size[:neg[0]] + (numel // known,) + size[neg[0] + 1:]
@@ -260,7 +264,7 @@ def _dims_arg(args):
 
 def view(self, *shape):
     if len(shape) == 1 and isinstance(shape[0], D.dtype):
-        raise NotImplementedError("view(dtype) is not supported")
+        return _view_dtype(self, shape[0])
     n = self._base_sync()
     size = _infer_view(n.shape, _dims_arg(shape))
     if compute_stride(n.shape, strides_of(n), size) is None:
@@ -268,6 +272,43 @@ def view(self, *shape):
             "view size is not compatible with input tensor's size and stride (at least one "
             "dimension spans across two contiguous subspaces). Use .reshape(...) instead.")
     return apply(VIEW, (self,), (("size", size),))
+
+
+def _bitcast(x, dtype):
+    dt = dtype.np
+    a, b = x.dtype.itemsize, np.dtype(dt).itemsize
+    if a == b:
+        return jax.lax.bitcast_convert_type(x, dt)
+    if a > b:   # each element becomes a // b elements along the last dim
+        y = jax.lax.bitcast_convert_type(x, dt)
+        return y.reshape(x.shape[:-1] + (x.shape[-1] * (a // b),))
+    k = b // a
+    return jax.lax.bitcast_convert_type(x.reshape(x.shape[:-1] + (x.shape[-1] // k, k)), dt)
+
+
+def _bitcast_rule(x, dtype):
+    a, b = x.dtype.np.itemsize, np.dtype(dtype.np).itemsize
+    if a == b:
+        return x.shape, dtype, None
+    if not x.shape:
+        raise RuntimeError("self.dim() cannot be 0 to view " + D.scalar_name(x.dtype) + " as "
+                           + D.scalar_name(dtype) + " (different element sizes)")
+    last = x.shape[-1]
+    if a < b and last % (b // a):
+        raise RuntimeError(f"self.size(-1) must be divisible by {b // a} to view "
+                           f"{D.scalar_name(x.dtype)} as {D.scalar_name(dtype)} (different "
+                           "element sizes), but got " + str(last))
+    return x.shape[:-1] + ((last * a) // b,), dtype, None
+
+
+# view(dtype): the same bytes read as another dtype (a copy here: JAX arrays are values)
+VIEW_DTYPE = defop("view_dtype", _bitcast, _bitcast_rule, None, saves=False)
+
+
+def _view_dtype(self, dtype):
+    if dtype is self.dtype:
+        return apply(VIEW, (self,), (("size", tuple(self.shape)),))
+    return apply(VIEW_DTYPE, (self,), (("dtype", dtype),))
 
 
 def reshape(self, *shape):
@@ -329,6 +370,8 @@ def permute(input, *dims):
 
 
 def _swap(nd, d0, d1):
+    if nd == 0:   # a 0-d tensor's dims 0 and -1 are itself
+        return ()
     perm = list(range(nd))
     perm[d0], perm[d1] = perm[d1], perm[d0]
     return tuple(perm)
@@ -424,6 +467,27 @@ def _as_index_tensor(x):
     return x if _is_tensor(x) else tensor(np.asarray(x))
 
 
+def _index_item(it):
+    """PyTorch's reading of one index: a 0-d integer tensor is an int, a uint8 tensor a mask
+    (with its deprecation warning)."""
+    if _is_tensor(it):
+        if it.dim() == 0 and it.dtype is not D.bool_ and not it.dtype.is_floating_point:
+            return int(it.item())
+        if it.dtype is D.uint8:
+            import warnings
+            warnings.warn("indexing with dtype torch.uint8 is now deprecated, please use a "
+                          "dtype torch.bool instead.", UserWarning, stacklevel=4)
+            return it.to(D.bool_)
+    return it
+
+
+def _index_items(items):
+    out = []
+    for it in items:   # (a loop, not a comprehension: the warning names the user's line)
+        out.append(_index_item(it))
+    return tuple(out)
+
+
 def getitem(self, idx, _setting=False):
     """Basic indexing (ints, slices, None, ...) makes views; tensors and lists gather.
     (_setting: for setitem, which writes into the tensor itself where nothing is selected)"""
@@ -431,6 +495,7 @@ def getitem(self, idx, _setting=False):
     if single:
         idx = (idx,)
         single = not _setting
+    idx = _index_items(idx)
     nd = self.dim()
     if nd == 0 and len(idx) == 1:
         if isinstance(idx[0], (int, np.integer)) and not isinstance(idx[0], bool):
@@ -453,7 +518,7 @@ def getitem(self, idx, _setting=False):
         raise IndexError(f"too many indices for tensor of dimension {nd}")
     out = self
     dim = 0          # the dim of `out` the next index applies to
-    src_dim = 0      # the same dim counted in `self` (PyTorch's messages use it)
+    src_dim = 0      # the same dim counted in `self`
     adv = []
     for it in idx:
         if it is None:
@@ -463,8 +528,7 @@ def getitem(self, idx, _setting=False):
             dim += nd - consumed
         elif isinstance(it, bool):
             out = apply(UNSQUEEZE, (out,), (("dim", dim),))
-            if not it:
-                adv.append((dim, _as_index_tensor(np.zeros(0, np.int64))))
+            adv.append((dim, _as_index_tensor(np.zeros(int(it), np.int64))))
             dim += 1
         elif isinstance(it, (int, np.integer)):
             size = out.shape[dim]
@@ -477,7 +541,9 @@ def getitem(self, idx, _setting=False):
         elif isinstance(it, slice):
             size = out.shape[dim]
             step = 1 if it.step is None else int(it.step)
-            if step <= 0:
+            if step == 0:
+                raise ValueError("slice step cannot be zero")
+            if step < 0:
                 raise ValueError("step must be greater than zero")
             start, stop, _ = slice(it.start, it.stop, step).indices(size)
             stop = max(stop, start)
@@ -503,7 +569,8 @@ def getitem(self, idx, _setting=False):
                 if t_.dtype.is_floating_point:
                     raise IndexError(
                         "tensors used as indices must be long, int, byte or bool tensors")
-                _check_index_values(t_, out.shape[dim], src_dim)
+                # PyTorch's message counts the dim among the tensor indices
+                _check_index_values(t_, out.shape[dim], len(adv))
                 adv.append((dim, t_))
                 dim += 1
                 src_dim += 1
@@ -534,13 +601,34 @@ def setitem(self, idx, value):
     items = idx if isinstance(idx, tuple) else (idx,)
     if len(items) == 1 and items[0] is False:
         return
+    items = _index_items(items)
     basic = all(it is None or it is Ellipsis or isinstance(it, (int, np.integer, slice))
                 for it in items)
     if basic:
-        _copy_to(getitem(self, idx, True), value)   # x[...], x[:]: the tensor itself
+        _copy_to(getitem(self, items, True), value)   # x[...], x[:]: the tensor itself
+        return
+    adv_only = all(it is None or it is Ellipsis or (isinstance(it, slice) and it == slice(None))
+                   or not isinstance(it, (int, np.integer, slice)) for it in items)
+    if not adv_only:
+        # x[1:3, idx] = v: the basic part is a view of x; the advanced part writes into it
+        view_items, rest = [], []
+        for it in items:
+            if isinstance(it, (int, np.integer)):
+                view_items.append(it)
+            elif it is None or isinstance(it, slice):
+                view_items.append(it)
+                rest.append(slice(None))
+            elif it is Ellipsis:
+                view_items.append(it)
+                rest.append(it)
+            else:
+                k = it.dim() if _is_tensor(it) and it.dtype is D.bool_ else 1
+                view_items.extend([slice(None)] * k)
+                rest.append(it)
+        setitem(getitem(self, tuple(view_items)), tuple(rest), value)
         return
     # advanced: gather the positions as getitem does, then write functionally
-    probe = getitem(self, idx)
+    probe = getitem(self, items)
     node = probe._base_sync()
     if node.op is not INDEX:
         _copy_to(probe, value)
@@ -558,7 +646,6 @@ def setitem(self, idx, value):
                 f"{D.scalar_name(self.dtype)} for the destination and "
                 f"{D.scalar_name(v.dtype)} for the source.")
         v = _strip_leading_ones(v)
-        from .table import broadcast_shapes
         try:
             ok = broadcast_shapes(v.shape, node.shape) == node.shape
         except RuntimeError:
@@ -651,12 +738,19 @@ def _seq(tensors, what):
         raise TypeError(f"{what}(): argument 'tensors' must be tuple of Tensors, not "
                         f"{type(tensors).__name__}")
     if not tensors:
-        raise RuntimeError(f"{what}(): expected a non-empty list of Tensors")
+        raise (ValueError if what == "torch.cat" else RuntimeError)(
+            f"{what}(): expected a non-empty list of Tensors")
     return tuple(tensors)
 
 
-def cat(tensors, dim=0, *, out=None):
+def cat(tensors, dim=0, *, axis=None, out=None):
+    if axis is not None:   # torch.concatenate's name for it
+        dim = axis
     tensors = _seq(tensors, "torch.cat")
+    for i, t in enumerate(tensors):
+        if t.dim() == 0:
+            raise RuntimeError(f"zero-dimensional tensor (at position {i}) cannot be "
+                               "concatenated")
     return apply(CAT, tensors, (("dim", wrap_dim(dim, max(t.dim() for t in tensors))),))
 
 
@@ -694,7 +788,11 @@ def _pieces(op, t, d, sizes):
     return _multi(tuple(out))
 
 
-def split(tensor, split_size_or_sections, dim=0):
+def split(tensor, split_size_or_sections=None, dim=0, *, split_size=None):
+    if split_size_or_sections is None:   # Tensor.split(split_size=...)
+        split_size_or_sections = split_size
+    if tensor.dim() == 0:
+        raise RuntimeError("split expects at least a 1-dimensional tensor")
     d = wrap_dim(dim, tensor.dim())
     n = tensor.shape[d]
     if isinstance(split_size_or_sections, int):
@@ -712,6 +810,8 @@ def split(tensor, split_size_or_sections, dim=0):
 
 
 def chunk(input, chunks, dim=0):
+    if input.dim() == 0:
+        raise RuntimeError("chunk expects at least a 1-dimensional tensor")
     d = wrap_dim(dim, input.dim())
     n = input.shape[d]
     size = -(-n // chunks) if chunks > 0 else 0
@@ -721,6 +821,8 @@ def chunk(input, chunks, dim=0):
 
 
 def unbind(input, dim=0):
+    if input.dim() == 0:
+        raise IndexError("Dimension specified as 0 but tensor has no dimensions")
     d = wrap_dim(dim, input.dim())
     return _multi(tuple(apply(UNBIND, (input,), (("dim", d), ("index", i)))
                         for i in range(input.shape[d])))

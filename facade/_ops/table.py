@@ -7,6 +7,7 @@ derivative convention differs from JAX's writes that into `impl` (e.g. a custom_
 """
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass, field
 
 from .. import _dtype as D
@@ -30,6 +31,7 @@ class OpDef:
     transparent: bool = False      # internal plumbing, hidden from next_functions
     nograd: bool = False           # the stop-gradient twin of an op (see _dispatch.stopped)
     test: dict = field(default_factory=dict)  # hints for the op-table tests
+    module: str = ""               # the module that declared it (the op-table tests group by it)
 
     def __repr__(self):
         return f"<op {self.name}>"
@@ -38,6 +40,7 @@ class OpDef:
 def defop(name, impl, rule, grad_fn=None, **kw) -> OpDef:
     if name in OPS:
         raise ValueError(f"op {name!r} declared twice")
+    kw.setdefault("module", sys._getframe(1).f_globals.get("__name__", ""))
     op = OpDef(name, impl, rule, grad_fn, **kw)
     OPS[name] = op
     return op

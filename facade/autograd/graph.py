@@ -17,7 +17,7 @@ class Node:
     __slots__ = ("_node", "__weakref__")
 
     def name(self):
-        return type(self).__name__
+        return getattr(type(self), "_torch_name", type(self).__name__)
 
     def __repr__(self):
         return f"<{type(self).__name__} object at {hex(id(self))}>"
@@ -77,18 +77,15 @@ class AccumulateGrad(Node):
         raise RuntimeError("AccumulateGrad cannot be called directly")
 
 
-# the C++ nodes PyTorch names with their namespace
-_QUALIFIED = {"CopySlices": "torch::autograd::CopySlices",
-              "CopyBackwards": "torch::autograd::CopyBackwards"}
-
-
 def _class(name):
+    """The grad_fn class for a PyTorch name: "torch::autograd::CopySlices" is a class
+    CopySlices whose name() is the full name, as PyTorch's."""
     cls = _CLASSES.get(name)
     if cls is None:
         attrs = {"__slots__": (), "__module__": "torch"}
-        if name in _QUALIFIED:
-            attrs["name"] = lambda self, _n=_QUALIFIED[name]: _n
-        cls = _CLASSES[name] = type(name, (Node,), attrs)
+        if "::" in name:
+            attrs["_torch_name"] = name
+        cls = _CLASSES[name] = type(name.rsplit("::", 1)[-1], (Node,), attrs)
     return cls
 
 
@@ -129,7 +126,7 @@ def fn_name(n):
     name = n.op.grad_fn
     if callable(name):
         name = name(n.params)
-    return _QUALIFIED.get(name, name)
+    return name
 
 
 class AsStridedBackward0(Node):
