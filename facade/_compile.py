@@ -30,12 +30,14 @@ _COUNTER_NAMES = (
     "whole_compiles", "whole_calls", "whole_runs",     # graphs run as one program
     "tiered_runs",                                     # graphs run in segments (_tiers.py)
     "segment_compiles", "segment_calls", "op_compiles", "op_calls",
-    "background_compiles", "background_errors")        # submitted, failed (see config)
+    "background_compiles", "background_errors",        # submitted, failed (see config)
+    "donated")   # buffers of replaced values a training step took over (autograd/engine.py)
 
 
 def counters() -> dict:
     """compiles: programs built; calls: program invocations; cache_hits: reuses; and the
-    same per tier: whole graphs, recurring segments, single ops (see facade/_tiers.py)."""
+    same per tier: whole graphs, recurring segments, single ops (see facade/_tiers.py);
+    donated: buffers that training steps took over."""
     return {k: _counters[k] for k in _COUNTER_NAMES}
 
 
@@ -502,12 +504,12 @@ class Program:
     `jax.jit` function keeps per program, and no retracing. Called with inputs placed
     elsewhere (another device, a mesh), it falls back to `jax.jit` once for good."""
 
-    __slots__ = ("exe", "fn")
+    __slots__ = ("exe", "fn", "donate")
 
-    def __init__(self, fn, args):
-        self.fn = fn
+    def __init__(self, fn, args, donate=()):
+        self.fn, self.donate = fn, donate
         with _x64(True):
-            self.exe = jax.jit(fn).lower(*args).compile()
+            self.exe = jax.jit(fn, donate_argnums=donate).lower(*args).compile()
 
     def __call__(self, *args):
         try:
@@ -515,16 +517,17 @@ class Program:
         except (ValueError, TypeError):   # placed otherwise, or traced: not this executable
             if self.fn is None:
                 raise
-            self.exe, self.fn = jax.jit(self.fn), None
+            self.exe, self.fn = jax.jit(self.fn, donate_argnums=self.donate), None
             return self.exe(*args)
 
 
-def program(fn, args):
-    """The program running `fn` on `args`-like inputs (see Program); inside a JAX trace
-    (facade.func, to_jax), a jitted function, which JAX inlines."""
+def program(fn, args, donate=()):
+    """The program running `fn` on `args`-like inputs (see Program), giving the buffers of
+    the `donate` arguments to its results; inside a JAX trace (facade.func, to_jax), a
+    jitted function, which JAX inlines."""
     if not outside_traces():
         return jax.jit(fn)
-    return Program(fn, args)
+    return Program(fn, args, donate)
 
 
 def call(prog, *args):

@@ -13,9 +13,13 @@ background_compile: compile a recurring structure on a worker thread while it ke
     graph). Tests that count compiles turn it off, or call facade.debug.wait_for_compiles().
 max_programs: bound of the least-recently-used cache of whole-graph programs.
 max_segment_programs: bound of the cache of segment and single-op programs.
+donate_replaced: a compiled training step takes over the buffers of the values it replaces
+    (old parameters, old gradients, optimizer state) where nothing else can read them, so
+    XLA writes the new values in place (see autograd/engine.py).
 """
 compile_after = 2
 compile_window = 16
 background_compile = True
 max_programs = 128
 max_segment_programs = 1024
+donate_replaced = True

@@ -8,6 +8,7 @@ backward at those tensors, as PyTorch's engine would run them there.
 from __future__ import annotations
 
 import collections
+import sys
 import warnings
 
 import jax
@@ -15,10 +16,10 @@ import jax.extend.core as jcore
 import jax.numpy as jnp
 import numpy as np
 
-from .. import _compile, _tiers
+from .. import _compile, _tiers, config
 from .._compile import PROGRAMS, Walk, call, program, vjp_program
 from .._dispatch import STATE, record
-from .._graph import SIGS, Node, const_node, pack_layout
+from .._graph import PACK_MAX, SIGS, Node, const_node, pack_layout
 from .._ops import core as C
 from .._ops.table import defop
 from .._tensor import SINK, Size, Tensor
@@ -255,7 +256,14 @@ def _backward_general(w, roots, root_slots, cot_slots, hooked, inputs, accumulat
             return program(vjp_program(k, root_slots, cot_slots, slots, pert, (), lazy),
                            (w.arrays, *w.scalar_args(), w.bufs))
 
-        if not _tiers.whole_due(key, make, lambda: (w.arrays, *w.scalar_args(), w.bufs)):
+        def example():   # the background compile's warm-up call (it may not take these)
+            if give:
+                given, kept = _split_given(w.arrays, give)
+                return ([jnp.array(a, copy=True) for a in given], kept, *w.scalar_args(),
+                        w.bufs)
+            return (w.arrays, *w.scalar_args(), w.bufs)
+
+        if not _tiers.whole_due(key, make, example):
             outs, gl, extra = _tiers.run_vjp(k, w.arrays, w.fs, w.is_, w.bufs, root_slots,
                                              cot_slots, slots, pert, (), lazy)
         else:
@@ -366,8 +374,9 @@ def _sum_grads(gvals, group, dtype):
 
 
 # The targets and lazy leaves of a walk: a function of its key (leaves that require grad have
-# their own input sig), cached so a recurring step does not derive them again. Small: a
-# training loop cycles through a few structures, and each entry holds a whole key.
+# their own input sig), cached so a recurring step does not derive them again (nor the
+# inputs it may donate, see _givable). Small: a training loop cycles through a few
+# structures, and each entry holds a whole key.
 _TARGETS: collections.OrderedDict = collections.OrderedDict()
 _TARGETS_MAX = 32
 
@@ -396,12 +405,12 @@ def _backward_step(w, roots, root_slots, cot_slots, retain_graph):
     if pre is None:
         pre = _TARGETS[k0] = (tuple(w.grad_leaves(root_slots)),
                               tuple([s for s in dict.fromkeys(w.leaves)
-                                     if nodes[s].value is None]))
+                                     if nodes[s].value is None]), {})
         if len(_TARGETS) > _TARGETS_MAX:
             _TARGETS.popitem(last=False)
     else:
         _TARGETS.move_to_end(k0)
-    slots, lazy = pre
+    slots, lazy, donatable = pre
     olds = []
     for s in slots:   # the old gradient, added inside the program (grad.zero_() fuses in)
         meta = nodes[s].meta
@@ -411,22 +420,40 @@ def _backward_step(w, roots, root_slots, cot_slots, retain_graph):
     olds = tuple(olds)
     if _compile.STATES and _compile.outside_traces():
         # state written lazily outside autograd: computed by this program too
-        old_nodes = [nodes[o] for o in olds if o >= 0]
-        states = tuple([w.add(n) for n in _compile.pending_states(old_nodes + list(roots))])
+        # (no list of the old gradients' nodes outlives this line: see _safe)
+        states = tuple([w.add(n) for n in _compile.pending_states(
+            [nodes[o] for o in olds if o >= 0] + list(roots))])
         if states:
             lazy = tuple(dict.fromkeys(lazy + states))
     packed = len(slots) + len(lazy) > PACK_MIN
     key = ("step", tuple(w.key), root_slots, cot_slots, olds, lazy)
+    # the arguments the program takes over: fixed per structure (so the compile policy sees
+    # one structure); one that something else still holds is given as a copy
+    cands = _givable(donatable, key, slots) if config.donate_replaced else ()
+    give = tuple([i for i, _, _ in cands])
+    if give:
+        key += (give,)
     entry = PROGRAMS.lookup(key)
     if entry is None:
         plan = _StepPlan(w, slots, olds, lazy, packed)
 
         def make():
-            return program(vjp_program(key[1], root_slots, cot_slots, slots,
-                                       (False,) * len(slots), olds, lazy, plan.pack),
-                           (w.arrays, *w.scalar_args(), w.bufs)), plan
+            fn = vjp_program(key[1], root_slots, cot_slots, slots, (False,) * len(slots),
+                             olds, lazy, plan.pack)
+            if give:
+                return program(_giving(fn, give, len(w.arrays)),
+                               (*_split_given(w.arrays, give), *w.scalar_args(), w.bufs),
+                               donate=(0,)), plan
+            return program(fn, (w.arrays, *w.scalar_args(), w.bufs)), plan
 
-        if not _tiers.whole_due(key, make, lambda: (w.arrays, *w.scalar_args(), w.bufs)):
+        def example():   # the background compile's warm-up call (it may not take these)
+            if give:
+                given, kept = _split_given(w.arrays, give)
+                return ([jnp.array(a, copy=True) for a in given], kept, *w.scalar_args(),
+                        w.bufs)
+            return (w.arrays, *w.scalar_args(), w.bufs)
+
+        if not _tiers.whole_due(key, make, example):
             res = _tiers.run_vjp(key[1], w.arrays, w.fs, w.is_, w.bufs, root_slots,
                                  cot_slots, slots, (False,) * len(slots), olds, lazy,
                                  pack=plan.pack)
@@ -435,7 +462,16 @@ def _backward_step(w, roots, root_slots, cot_slots, retain_graph):
     if entry is not None:
         _compile._counters["whole_runs"] += 1
         prog, plan = entry
-        res = call(prog, w.arrays, *w.scalar_args(), w.bufs)
+        if give:
+            safe = _safe(w, cands)   # (before the lists below hold the arrays too)
+            given, kept = _split_given(w.arrays, give)
+            for j, i in enumerate(give):
+                if i not in safe:
+                    given[j] = jnp.array(given[j], copy=True)
+            _compile._counters["donated"] += len(safe)
+            res = call(prog, given, kept, *w.scalar_args(), w.bufs)
+        else:
+            res = call(prog, w.arrays, *w.scalar_args(), w.bufs)
     outs = res[0]
     if plan.pack is None:
         vals = res[1] + res[2]
@@ -463,6 +499,161 @@ def _backward_step(w, roots, root_slots, cot_slots, retain_graph):
             n = nodes[s]
             if n.requires_grad and n.op is not C.LEAF:
                 n.freed = True
+
+
+# ------------------------------------------------------------------ donation
+# A training step replaces the values it reads: the old parameters (inputs of the pending
+# no_grad updates) and the old gradients (added in, or zeroed) die with the step. Giving
+# their buffers to the program lets XLA write the new values in place, as a hand-written
+# jitted step with donated parameters does: no fresh memory per step (glibc's heap
+# fragments under that pattern, and first-touching the pages costs time). An input is given
+# only where nothing else can read it after the step: every holder of its node is a node of
+# this step that dies with it (checked by reference counts: another tensor, a grad_fn
+# object, a saved graph or an exported array holds one more), up to the leaves whose new
+# values the step computes and the old gradients it replaces.
+
+def _candidates(key, roots, cots, slots, olds, lazy):
+    """Per array argument that might be given: (index, the nodes to check: (slot, uses
+    within the step), the lazy leaves and old gradients its holders end in). Static per
+    step key."""
+    users = collections.defaultdict(list)
+    arg_slots = []
+    for s, e in enumerate(key):
+        if e.__class__ is int:
+            arg_slots.append(s)
+        elif e.__class__ is tuple and e[0].__class__ is int:
+            for r in e[1:]:
+                users[r].append(s)
+    kept = set(roots) | set(slots) | {c for c in cots if c >= 0}
+    sinks_lazy, sinks_old = set(lazy), {o for o in olds if o >= 0}
+    # the results a given buffer may become: those larger than a pack's items (alone)
+    room = collections.Counter()
+    for s in list(slots) + list(lazy):
+        shape, dtype = _aval(key[s])
+        if _size(shape) > PACK_MAX:
+            room[(shape, dtype)] += 1
+    out = []
+    for i, s in enumerate(arg_slots):
+        shape, dtype = _aval(key[s])
+        if _size(shape) <= PACK_MAX or room[(shape, dtype)] == 0 or s in kept \
+                or s in sinks_lazy or s in sinks_old:
+            continue
+        check, ends, todo, seen, ok = [], [], [s], set(), True
+        while todo and ok:
+            n = todo.pop()
+            if n in seen:
+                continue
+            seen.add(n)
+            check.append((n, len(users[n])))
+            for u in users[n]:
+                if u in sinks_lazy or u in sinks_old:   # (a lazy leaf may be a target)
+                    if u not in seen:
+                        seen.add(u)
+                        ends.append((u, len(users[u]), u in sinks_old))
+                elif u in kept:
+                    ok = False
+                else:
+                    todo.append(u)
+        if ok:
+            room[(shape, dtype)] -= 1
+            out.append((i, tuple(check), tuple(ends)))
+    return tuple(out)
+
+
+def _aval(e):
+    """(shape, dtype) of a key entry: an input's sig, an op's (sig, refs...), a packed
+    input's ("p", buf, offset, size, sig)."""
+    sig = e if e.__class__ is int else e[4] if e[0].__class__ is str else e[0]
+    _, _, shape, dtype, _ = SIGS[sig]
+    return shape, dtype
+
+
+def _size(shape):
+    n = 1
+    for d in shape:
+        n *= d
+    return n
+
+
+def _givable(cache, key, slots):
+    """The step's array arguments the program takes over (see _candidates): those that die
+    with the step unless something outside holds them (`cache`: the candidates per old
+    gradients and lazy leaves, for this walk's key)."""
+    if not _compile.outside_traces():
+        return ()
+    _, wkey, roots, cots, olds, lazy = key
+    cands = cache.get((olds, lazy))
+    if cands is None:
+        if len(cache) > 8:
+            cache.clear()
+        cands = cache[(olds, lazy)] = _candidates(wkey, roots, cots, slots, olds, lazy)
+    return cands
+
+
+def _safe(w, cands):
+    """The candidates that nothing outside the step holds (checked by reference counts)."""
+    nodes, arrays = w.nodes, w.arrays
+    # a node replaced in place remembers (to name it, never to read it) the node that
+    # replaced it (autograd/saved.py): those references are allowed
+    by, seen = collections.Counter(), set()
+    for _, check, _ in cands:
+        for s, _ in check:
+            o = nodes[s].over
+            if o is not None and id(o) not in seen:   # (views share their base's record)
+                seen.add(id(o))
+                by[id(o[2])] += 1
+    safe = set()
+    for i, check, ends in cands:
+        if _holders(arrays[i]) != 2:   # its node's value and the argument list
+            continue
+        # each node: held by the step's node list, its uses in the step, the replaced
+        # nodes naming it, and nothing else
+        if any(_holders(nodes[s]) != 1 + uses + by[id(nodes[s])] for s, uses in check):
+            continue
+        for s, uses, old in ends:
+            if old:   # an old gradient: also held by its tensor, which gets the new one
+                if _holders(nodes[s]) != 2 + uses + by[id(nodes[s])] \
+                        or nodes[s].requires_grad:
+                    break
+            elif nodes[s].requires_grad and nodes[s].op is not C.LEAF:
+                break   # (a lazy leaf forgets its inputs once its value is set)
+        else:
+            safe.add(i)
+    return safe
+
+
+def _holders(x):
+    """The references that hold x, apart from this call's own (calibrated below, for a call
+    `_holders(seq[i])`, the only form used)."""
+    return sys.getrefcount(x) - _CALL_REFS
+
+
+_PROBE = [object()]   # held by this list alone
+_CALL_REFS = 0
+_CALL_REFS = _holders(_PROBE[0]) - 1
+del _PROBE
+
+
+def _giving(fn, give, n):
+    """fn(arrays, ...) as f(given, kept, ...): the given arrays as one donated argument."""
+    given = set(give)
+    keep = [i for i in range(n) if i not in given]
+
+    def f(gv, kv, *rest):
+        arrays = [None] * n
+        for i, a in zip(give, gv):
+            arrays[i] = a
+        for i, a in zip(keep, kv):
+            arrays[i] = a
+        return fn(arrays, *rest)
+    return f
+
+
+def _split_given(arrays, give):
+    given = set(give)
+    return ([arrays[i] for i in give],
+            [a for i, a in enumerate(arrays) if i not in given])
+
 
 def _has_hooks(meta):
     return meta is not None and (meta.hooks or meta.retains_grad)
