@@ -176,3 +176,20 @@ def test_with_background_compiles_the_loop_settles_on_one_donating_program():
     c = debug.counters()
     assert (c["calls"], c["whole_runs"], c["compiles"]) == (5, 5, 0)
     assert c["donated"] == 2 * 5
+
+
+def test_the_paths_that_do_not_donate_still_compile_in_the_background():
+    """backward() with a hook and autograd.grad take the general path (no donation); their
+    recurring graphs compile on the worker thread as before."""
+    torch.config.background_compile, torch.config.compile_after = True, 2
+    w = torch.randn(200, 100, requires_grad=True)
+    x = torch.randn(4, 200)
+    debug.reset_counters()
+    for _ in range(6):
+        y = (x @ w).tanh()
+        y.register_hook(lambda g: g * 2)
+        (y * y).sum().backward()
+        torch.autograd.grad((x @ w).sum(), [w])
+    debug.wait_for_compiles()
+    c = debug.counters()
+    assert c["background_compiles"] >= 2 and c["background_errors"] == 0

@@ -256,14 +256,7 @@ def _backward_general(w, roots, root_slots, cot_slots, hooked, inputs, accumulat
             return program(vjp_program(k, root_slots, cot_slots, slots, pert, (), lazy),
                            (w.arrays, *w.scalar_args(), w.bufs))
 
-        def example():   # the background compile's warm-up call (it may not take these)
-            if give:
-                given, kept = _split_given(w.arrays, give)
-                return ([jnp.array(a, copy=True) for a in given], kept, *w.scalar_args(),
-                        w.bufs)
-            return (w.arrays, *w.scalar_args(), w.bufs)
-
-        if not _tiers.whole_due(key, make, example):
+        if not _tiers.whole_due(key, make, lambda: (w.arrays, *w.scalar_args(), w.bufs)):
             outs, gl, extra = _tiers.run_vjp(k, w.arrays, w.fs, w.is_, w.bufs, root_slots,
                                              cot_slots, slots, pert, (), lazy)
         else:
