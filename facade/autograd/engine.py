@@ -8,6 +8,7 @@ backward at those tensors, as PyTorch's engine would run them there.
 from __future__ import annotations
 
 import collections
+import math
 import sys
 import warnings
 
@@ -523,12 +524,12 @@ def _candidates(key, roots, cots, slots, olds, lazy):
     room = collections.Counter()
     for s in list(slots) + list(lazy):
         shape, dtype = _aval(key[s])
-        if _size(shape) > PACK_MAX:
+        if math.prod(shape) > PACK_MAX:
             room[(shape, dtype)] += 1
     out = []
     for i, s in enumerate(arg_slots):
         shape, dtype = _aval(key[s])
-        if _size(shape) <= PACK_MAX or room[(shape, dtype)] == 0 or s in kept \
+        if math.prod(shape) <= PACK_MAX or room[(shape, dtype)] == 0 or s in kept \
                 or s in sinks_lazy or s in sinks_old:
             continue
         check, ends, todo, seen, ok = [], [], [s], set(), True
@@ -554,18 +555,9 @@ def _candidates(key, roots, cots, slots, olds, lazy):
 
 
 def _aval(e):
-    """(shape, dtype) of a key entry: an input's sig, an op's (sig, refs...), a packed
-    input's ("p", buf, offset, size, sig)."""
-    sig = e if e.__class__ is int else e[4] if e[0].__class__ is str else e[0]
-    _, _, shape, dtype, _ = SIGS[sig]
+    """(shape, dtype) of a key entry."""
+    _, _, shape, dtype, _ = SIGS[_compile._sig(e)]
     return shape, dtype
-
-
-def _size(shape):
-    n = 1
-    for d in shape:
-        n *= d
-    return n
 
 
 def _givable(cache, key, slots):
